@@ -1,0 +1,148 @@
+"""Header fields: number and symbol, issuer and parent body, place and date, type and title."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from parser.data import doc_types
+from parser.extract.values import Found
+from parser.segment import Structure
+from parser.text.document_text import TextRef
+
+NUMBER = re.compile(r"S[ốô]\s*[:;.]?\s*(?P<num>[0-9A-Za-zĐđ.\- ]*?)\s*(?P<rest>[/-]\s*[A-ZĐ][\w\s./&\-]*)?\s*$")
+PLACE_DATE = re.compile(
+    r"^(?P<place>[^,]+?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*[.…_ ]*\s*tháng\s*(?P<month>\d{1,2})?\s*[.…_ ]*\s*năm\s*(?P<year>\d{4})",
+    re.I,
+)
+TYPE_NAMES = sorted({name.upper(): name for name in doc_types().values()}.items(), key=lambda kv: -len(kv[0]))
+URGENCY = re.compile(r"\b(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN)\b")
+SECRECY = re.compile(r"\b(TUYỆT MẬT|TỐI MẬT|MẬT)\b")
+MOTTO = re.compile(r"CỘNG H[ÒO]À?|Độc lập|ĐOÀN TNCS|ĐẢNG CỘNG SẢN", re.I)
+
+
+def _clean_symbol(text: str) -> str:
+    return re.sub(r"\s*([/-])\s*", r"\1", text.strip()).strip(" .;,")
+
+
+def number(st: Structure) -> tuple[Found | None, dict | None]:
+    line = st.number_line
+    if line is None:
+        return None, None
+    m = NUMBER.search(line.text)
+    if not m:
+        return None, None
+    serial = (m.group("num") or "").strip()
+    rest = _clean_symbol(m.group("rest") or "")
+    if not re.search(r"\d", serial):
+        # a draft with the number left blank ("Số:      /KH-SCT"): no number, only the symbol
+        return None, _symbol_parts("", rest)
+    value = _clean_symbol(serial + rest)
+    start = line.text.index(m.group("num"))
+    return Found(value, line.start + start, line.start + len(line.text.rstrip(" .;,"))), _symbol_parts(serial, rest)
+
+
+def _symbol_parts(serial: str, rest: str) -> dict:
+    parts = [p for p in re.split(r"[/-]", rest) if p]
+    party_style = rest.startswith("-")  # 12-KH/ĐTN: number-TYPE/ISSUER
+    codes = doc_types()
+    type_code = next((p for p in parts if p in codes), None)
+    others = [p for p in parts if p != type_code]
+    return {
+        "serial": serial.strip() or None,
+        "doc_type_code": type_code,
+        "doc_type_name": codes.get(type_code) if type_code else None,
+        "issuer_code": others[0] if others else None,
+        "unit_code": others[1] if len(others) > 1 else None,
+        "party_style": party_style,
+    }
+
+
+def place_and_date(st: Structure) -> tuple[Found | None, Found | None, list[str]]:
+    line = st.date_line
+    warnings: list[str] = []
+    if line is None:
+        return None, None, warnings
+    m = PLACE_DATE.search(line.text)
+    if not m:
+        return None, None, warnings
+    place = Found(m.group("place").strip(), line.start + m.start("place"), line.start + m.end("place"))
+    if not (m.group("day") and m.group("month")):
+        return place, None, warnings
+    try:
+        iso = date(int(m.group("year")), int(m.group("month")), int(m.group("day"))).isoformat()
+    except ValueError:
+        warnings.append(f"Ngày ban hành không hợp lệ / the date of issue is not a real date: {m.group(0)}")
+        return place, None, warnings
+    return place, Found(iso, line.start + m.start("day"), line.start + m.end("year"), raw=m.group(0)[len(m.group("place")):].strip(" ,")), warnings
+
+
+def _join(refs: list[TextRef]) -> Found | None:
+    if not refs:
+        return None
+    text = " ".join(r.text.strip() for r in refs)
+    return Found(re.sub(r"\s+", " ", text), refs[0].start, refs[-1].end)
+
+
+ORGANIZATION = re.compile(
+    r"^(BCH|BAN|ĐOÀN|SỞ|PHÒNG|UBND|ỦY BAN|UỶ BAN|CÔNG TY|TỔNG|LIÊN ĐOÀN|LĐLĐ|HỘI|TRƯỜNG|CÔNG ĐOÀN|CĐ|CHI|ĐẢNG|"
+    r"HUYỆN ỦY|HUYỆN UỶ|TỈNH ỦY|TỈNH UỶ|THÀNH ỦY|CỤC|VỤ|VIỆN|BỘ|TRUNG TÂM|HĐND|HỘI ĐỒNG|MẶT TRẬN|BAN CHẤP HÀNH|"
+    r"VĂN PHÒNG|CHI CỤC|THANH TRA|KHO BẠC|BỆNH VIỆN|HỌC VIỆN|ĐẠI HỌC|BQL|BAN QUẢN LÝ|TỔ|ĐỘI|QUỸ|NGÂN HÀNG|TẬP ĐOÀN)\b",
+    re.I,
+)
+
+
+def issuer(st: Structure) -> tuple[Found | None, Found | None]:
+    """(parent body, issuer): the header's left lines grouped into bodies, the last one issues.
+
+    A line that starts with an organization word (SỞ, UBND, BCH ĐOÀN ...) starts a body;
+    any other line continues the one above, whether it is a wrapped name
+    (`BCH ĐOÀN TỈNH QUẢNG` / `NGÃI`) or the unit of a generic name (`ỦY BAN NHÂN DÂN` / `HUYỆN KIM SƠN`).
+    """
+    lines = [r for r in st.header_left if not MOTTO.search(r.text)]
+    bodies: list[list[TextRef]] = []
+    for ref in lines:
+        if not bodies or ORGANIZATION.match(ref.text.strip()):
+            bodies.append([ref])
+        else:
+            bodies[-1].append(ref)
+    if not bodies:
+        return None, None
+    parent = [r for body in bodies[:-1] for r in body]
+    return _join(parent), _join(bodies[-1])
+
+
+def type_and_title(st: Structure) -> tuple[Found | None, Found | None]:
+    line = st.type_line
+    if line is None:
+        if st.summary_lines:
+            title = _join(st.summary_lines)
+            if title:
+                stripped = re.sub(r"^\s*(V/v|Về việc)\s*:?\s*", "", title.value, flags=re.I)
+                title = Found(stripped, title.end - len(stripped), title.end)
+            return Found("Công văn", -1, -1), title
+        return None, None
+    upper = line.text.strip().upper()
+    for key, name in TYPE_NAMES:
+        if upper.startswith(key):
+            rest = line.text.strip()[len(key):].strip()
+            doc_type = Found(name, line.start, line.start + len(key))
+            refs = st.title_lines
+            if rest:
+                joined = _join(refs)
+                text = rest[:1].upper() + rest[1:].lower() if rest.isupper() else rest
+                value = (text + (" " + joined.value if joined else "")).strip()
+                return doc_type, Found(value, line.start + len(key) + 1, joined.end if joined else line.end)
+            return doc_type, _join(refs)
+    name = line.text.strip()
+    return Found(name[:1] + name[1:].lower(), line.start, line.end, confidence=0.6), _join(st.title_lines)
+
+
+def marks(st: Structure) -> tuple[Found | None, Found | None]:
+    """Urgency (HỎA TỐC, THƯỢNG KHẨN, KHẨN) and secrecy (MẬT ...) printed in the header."""
+    urgency = secrecy = None
+    for ref in st.header_left + st.header_right:
+        if m := URGENCY.search(ref.text):
+            urgency = Found(m.group(1), ref.start + m.start(1), ref.start + m.end(1))
+        if (m := SECRECY.search(ref.text)) and not MOTTO.search(ref.text):
+            secrecy = Found(m.group(1), ref.start + m.start(1), ref.start + m.end(1))
+    return urgency, secrecy

@@ -1,0 +1,70 @@
+"""Look-ups in the knowledge base: which commemoration or national movement a phrase names."""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from parser.data import commemorations, movements
+from parser.text.repair import base_letters
+
+KIND_VI = {"movement": "phong trào", "campaign": "cuộc vận động", "program": "chương trình"}
+
+
+def fold(text: str) -> str:
+    """Compare key: lower case, no tone marks, no punctuation, `đ` kept."""
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
+    return " ".join(re.sub(r"[^\w\s]", " ", base_letters(text)).split())
+
+
+@lru_cache(maxsize=None)
+def _movement_index() -> list[tuple[str, dict]]:
+    index = []
+    for row in movements():
+        row = dict(row, kind_vi=KIND_VI.get(row["kind"], "phong trào"))
+        for variant in [row["official_name_vi"]] + row["variants"].split("|"):
+            variant = re.sub(r"^(phong trào( thi đua)?|cuộc vận động|CVĐ|chương trình)\s+", "", variant.strip(), flags=re.I)
+            key = fold(variant.replace("“", "").replace("”", "").replace('"', ""))
+            if len(key) > 4:
+                index.append((key, row))
+    return index
+
+
+def match_movement(name: str, threshold: float = 0.85) -> dict | None:
+    key = fold(name)
+    best, best_row = 0.0, None
+    for variant, row in _movement_index():
+        if abs(len(variant) - len(key)) > 0.5 * max(len(key), 1):
+            continue
+        r = SequenceMatcher(None, key, variant, autojunk=False).ratio()
+        if r > best:
+            best, best_row = r, row
+    return best_row if best >= threshold else None
+
+
+@lru_cache(maxsize=None)
+def _commemoration_index() -> list[tuple[str, dict]]:
+    index = []
+    for row in commemorations():
+        names = [row["canonical_name_vi"]] + [v for v in row["variants"].split("|") if not v.startswith("[")]
+        for name in names:
+            name = re.sub(r"^(nhiệt liệt chào mừng|chào mừng|kỷ niệm|kỉ niệm)\s+", "", name.strip(), flags=re.I)
+            name = re.sub(r"^\d+\s+năm\s+", "", name, flags=re.I)
+            key = fold(name)
+            key = re.sub(r"^ngay ", "", key)
+            key = re.sub(r"[\d ]+$", "", key).strip()
+            if len(key) > 3:
+                index.append((key, row))
+    return index
+
+
+def match_commemoration(event: str, threshold: float = 0.72) -> dict | None:
+    key = re.sub(r"^ngay ", "", fold(event))
+    best, best_row = 0.0, None
+    for variant, row in _commemoration_index():
+        r = SequenceMatcher(None, key, variant, autojunk=False).ratio()
+        if key.startswith(variant) or variant.startswith(key) and len(key) > 8:
+            r = max(r, 0.9)
+        if r > best:
+            best, best_row = r, row
+    return best_row if best >= threshold else None

@@ -1,0 +1,61 @@
+"""Text drawn inside form-widget appearances, where e-signing systems stamp the number and day.
+
+Vietnamese e-office systems fill `Số: 4378` and `ngày 22` into signature widgets
+after signing; the page's own content stream leaves a blank there. Neither
+pdfium's text page nor pdfplumber reads widget appearances, so this module runs
+pdfminer's interpreter over each widget's normal appearance stream, placed at
+the widget's rectangle.
+"""
+from __future__ import annotations
+
+from parser.read.words import Glyph, style_of
+
+
+def widget_glyphs(path: str, page_number: int, page_height: float) -> list[Glyph]:
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar, LTContainer
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    glyphs: list[Glyph] = []
+    try:
+        with open(path, "rb") as fh:
+            document = PDFDocument(PDFParser(fh))
+            for index, page in enumerate(PDFPage.create_pages(document)):
+                if index + 1 != page_number:
+                    continue
+                for annot in resolve1(page.annots) or []:
+                    annot = resolve1(annot)
+                    if not isinstance(annot, dict) or str(annot.get("Subtype")) != "/'Widget'":
+                        continue
+                    appearance = resolve1((resolve1(annot.get("AP")) or {}).get("N"))
+                    rect = [float(resolve1(v)) for v in resolve1(annot.get("Rect")) or []]
+                    if not isinstance(appearance, PDFStream) or len(rect) != 4:
+                        continue
+                    bbox = [float(resolve1(v)) for v in resolve1(appearance.get("BBox")) or [0, 0, 1, 1]]
+                    sx = (rect[2] - rect[0]) / ((bbox[2] - bbox[0]) or 1)
+                    sy = (rect[3] - rect[1]) / ((bbox[3] - bbox[1]) or 1)
+                    ctm = (sx, 0, 0, sy, rect[0] - bbox[0] * sx, rect[1] - bbox[1] * sy)
+                    manager = PDFResourceManager()
+                    device = PDFPageAggregator(manager)
+                    interpreter = PDFPageInterpreter(manager, device)
+                    device.begin_page(page, (1, 0, 0, 1, 0, 0))
+                    interpreter.init_state((1, 0, 0, 1, 0, 0))
+                    interpreter.render_contents(resolve1(appearance.get("Resources")) or {}, [appearance], ctm=ctm)
+                    device.end_page(page)
+                    stack = [device.get_result()]
+                    while stack:
+                        item = stack.pop()
+                        if isinstance(item, LTChar):
+                            bold, italic = style_of(item.fontname)
+                            glyphs.append(Glyph(item.get_text(), item.x0, page_height - item.matrix[5], item.x1,
+                                                item.size, item.fontname, bold, italic))
+                        elif isinstance(item, LTContainer):
+                            stack.extend(item)
+                break
+    except Exception:  # a broken widget must not cost the page its text
+        return []
+    return glyphs

@@ -1,0 +1,54 @@
+"""The page model every reader produces: pages of positioned words.
+
+Coordinates are PDF points with the origin at the top-left of the page
+(`top` grows downwards), as in pdfplumber. A DOCX has no geometry, so its reader
+lays paragraphs out on a logical page (see `parser.read.docx`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float = 0.0
+    bold: bool = False
+    italic: bool = False
+    font: str = ""
+    # OCR confidence 0..100; None for a text layer (certain as far as we know)
+    confidence: float | None = None
+    # readers that know paragraph boundaries (DOCX) give each paragraph an id;
+    # -1 means "find lines and paragraphs from geometry"
+    block: int = -1
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(slots=True)
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SourceDocument:
+    """What a reader returns: the pages, and how they were obtained."""
+
+    path: str
+    kind: str  # "pdf" | "docx"
+    pages: list[Page]
+    reader: str = ""  # "pdfium", "pdfplumber", "docx", "ocr"
+    warnings: list[str] = field(default_factory=list)

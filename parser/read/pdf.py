@@ -1,0 +1,125 @@
+"""PDF text layers -> the page model.
+
+Two readers behind one interface, `read_pdf(path, reader=...)`:
+- `pdfium` (default): pypdfium2's text page, every character with its loose box;
+  an order of magnitude faster than pdfminer.
+- `pdfplumber`: the reference, pdfplumber's `page.chars`.
+Both feed the same word builder, and both add the text that e-signing systems
+stamp into signature widgets (the number and day of signed documents).
+"""
+from __future__ import annotations
+
+import ctypes
+
+from parser.errors import DamagedFileError, EncryptedError
+from parser.read.annotations import widget_glyphs
+from parser.read.pagemodel import Page, SourceDocument
+from parser.read.words import Glyph, style_of, words_from_glyphs
+
+READERS = ("pdfium", "pdfplumber")
+
+
+def read_pdf(path: str, reader: str = "pdfium", max_pages: int | None = None) -> SourceDocument:
+    if reader == "pdfium":
+        pages = _read_pdfium(path, max_pages)
+    elif reader == "pdfplumber":
+        pages = _read_pdfplumber(path, max_pages)
+    else:
+        raise ValueError(f"unknown PDF reader {reader!r}; choose one of {READERS}")
+    return SourceDocument(path=path, kind="pdf", pages=pages, reader=reader)
+
+
+def _make_page(path: str, number: int, width: float, height: float, glyphs: list[Glyph], has_widgets: bool) -> Page:
+    if has_widgets:
+        glyphs = glyphs + widget_glyphs(path, number, height)
+    return Page(number=number, width=width, height=height, words=words_from_glyphs(glyphs))
+
+
+def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedError("Tệp PDF được đặt mật khẩu / the PDF is password-protected: send it unlocked") from exc
+        raise DamagedFileError(f"Tệp PDF bị hỏng / the PDF is damaged: {exc}") from exc
+    pages: list[Page] = []
+    namebuf = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    font_styles: dict[tuple[bytes, int], tuple[str, bool, bool]] = {}
+    try:
+        for index in range(len(pdf) if max_pages is None else min(len(pdf), max_pages)):
+            page = pdf[index]
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            glyphs: list[Glyph] = []
+            for i in range(textpage.count_chars()):
+                ch = text[i] if i < len(text) else ""
+                if not ch or ch in "\r\n":
+                    continue
+                if raw.FPDFText_IsGenerated(textpage, i) == 1:
+                    # pdfium guesses spaces where the text stream jumps, e.g. around
+                    # fallback-font letters drawn later; the gaps decide instead
+                    continue
+                left, _, right, _ = textpage.get_charbox(i, loose=True)
+                raw.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(origin_x), ctypes.byref(origin_y))
+                size = raw.FPDFText_GetFontSize(textpage, i)
+                raw.FPDFText_GetFontInfo(textpage, i, namebuf, len(namebuf), ctypes.byref(flags))
+                style = font_styles.get((namebuf.value, flags.value))
+                if style is None:
+                    name = namebuf.value.decode("latin-1", "replace")
+                    bold, italic = style_of(name)
+                    # PDF font flags: bit 7 italic, bit 19 force-bold
+                    style = (name, bold or bool(flags.value & 0x40000), italic or bool(flags.value & 0x40))
+                    font_styles[(namebuf.value, flags.value)] = style
+                glyphs.append(Glyph(" " if ch.isspace() else ch, left, height - origin_y.value, right, size, *style))
+            pages.append(_make_page(path, index + 1, width, height, glyphs, _has_widgets(page, raw)))
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    return pages
+
+
+def _has_widgets(page, raw) -> bool:
+    """Whether the page has form widgets (where e-signing systems stamp the number and day)."""
+    for k in range(raw.FPDFPage_GetAnnotCount(page)):
+        annot = raw.FPDFPage_GetAnnot(page, k)
+        try:
+            if raw.FPDFAnnot_GetSubtype(annot) == raw.FPDF_ANNOT_WIDGET:
+                return True
+        finally:
+            raw.FPDFPage_CloseAnnot(annot)
+    return False
+
+
+def _read_pdfplumber(path: str, max_pages: int | None) -> list[Page]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        pdf = pdfplumber.open(path)
+    except PDFPasswordIncorrect as exc:
+        raise EncryptedError("Tệp PDF được đặt mật khẩu / the PDF is password-protected: send it unlocked") from exc
+    except Exception as exc:  # pdfminer raises many unrelated types for broken files
+        raise DamagedFileError(f"Tệp PDF bị hỏng / the PDF is damaged: {exc}") from exc
+    pages: list[Page] = []
+    with pdf:
+        for index, page in enumerate(pdf.pages):
+            if max_pages is not None and index >= max_pages:
+                break
+            glyphs = []
+            for c in page.chars:
+                bold, italic = style_of(c["fontname"])
+                baseline = float(page.height) - c["matrix"][5] if c.get("upright", True) else c["bottom"]
+                glyphs.append(Glyph(c["text"], c["x0"], baseline, c["x1"], c["size"], c["fontname"], bold, italic))
+            has_widgets = any(str(resolve1(annot).get("Subtype")) == "/'Widget'"
+                              for annot in resolve1(page.page_obj.annots) or [] if isinstance(resolve1(annot), dict))
+            pages.append(_make_page(path, index + 1, float(page.width), float(page.height), glyphs, has_widgets))
+            page.close()
+    return pages

@@ -1,0 +1,31 @@
+"""Validation: checks across fields, said as warnings instead of silently trusted."""
+from __future__ import annotations
+
+from models.document import PlanDocument, Warning
+
+
+def validate(doc: PlanDocument) -> PlanDocument:
+    warn = doc.warnings.append
+    year = int(doc.issued_date.value[:4]) if doc.issued_date and doc.issued_date.value else None
+    for a in doc.anniversaries:
+        if a.consistent is False:
+            warn(Warning(field="anniversaries", page=a.page,
+                         message=f"“{a.years} năm {a.event}” không khớp năm của kế hoạch ({year}); sự kiện gốc {a.origin_date} / "
+                                 f"the count does not match the plan year: {a.origin_date} + {a.years} years"))
+        if a.canonical_key is None:
+            warn(Warning(field="anniversaries", page=a.page,
+                         message=f"Không nhận ra ngày kỷ niệm “{a.event}” / commemoration not in the knowledge base"))
+    for p in doc.phases:
+        if p.start and p.end and p.start > p.end:
+            warn(Warning(field="phases", page=p.page, message=f"{p.label}: ngày bắt đầu sau ngày kết thúc / starts after it ends"))
+    for name in ("number", "issuer", "issued_date", "title", "doc_type"):
+        if getattr(doc, name) is None:
+            warn(Warning(field=name, message=f"Không tìm thấy trường {name} / field {name} not found"))
+    if doc.signer.name is None:
+        warn(Warning(field="signer", message="Không tìm thấy tên người ký / signer's name not found"))
+    # the phases hold the anniversaries whose date falls inside them
+    for p in doc.phases:
+        if p.start and p.end:
+            p.anniversaries = [i for i, a in enumerate(doc.anniversaries)
+                               if a.anniversary_date and p.start <= a.anniversary_date <= p.end]
+    return doc
