@@ -12,6 +12,8 @@ from statistics import median
 
 from parser.read.pagemodel import Page, SourceDocument, Word
 
+# a gap wider than this many ems inside a row separates two columns
+COLUMN_GAP = 1.6
 PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
 
 
@@ -109,8 +111,10 @@ def _rows_of(page: Page) -> list[Row]:
     for group in groups:
         group.sort(key=lambda w: w.x0)
         segments: list[list[Word]] = [[group[0]]]
-        for prev, w in zip(group, group[1:]):
-            if w.x0 - prev.x1 > 2.2 * max(w.size, prev.size, 6.0):
+        for k, (prev, w) in enumerate(zip(group, group[1:]), 1):
+            # a wide gap, or the national motto starting mid-row, begins the right column
+            if w.x0 - prev.x1 > COLUMN_GAP * max(w.size, prev.size, 6.0) or (
+                    w.text in ("CỘNG", "CỘNG") and " ".join(x.text for x in group[k:k + 3]).startswith(("CỘNG HÒA", "CỘNG HOÀ"))):
                 segments.append([w])
             else:
                 segments[-1].append(w)

@@ -1,0 +1,138 @@
+"""The `vanban` command: a thin layer over `parser.parse`.
+
+    vanban parse FILE_OR_DIR... [--out DIR] [--ocr auto|always|never]
+    vanban schema
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from parser.errors import ExitCode, VanbanError
+from parser.options import OCR_MODES, ParseOptions
+
+SUFFIXES = (".pdf", ".docx")
+
+
+def _inputs(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """Files to parse (folders walked for PDF and DOCX, sorted), and paths that do not exist."""
+    files: list[Path] = []
+    missing: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+        elif p.exists():
+            files.append(p)
+        else:
+            missing.append(raw)
+    return files, missing
+
+
+def _output_name(path: Path, used: set[str]) -> str:
+    name = path.stem + ".json"
+    if name in used:  # plan.pdf and plan.docx in one run
+        name = f"{path.stem}-{path.suffix.lstrip('.').lower()}.json"
+    used.add(name)
+    return name
+
+
+def _write_atomically(target: Path, data: str) -> None:
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_text(data, encoding="utf-8")
+    os.replace(tmp, target)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from parser import parse
+
+    options = ParseOptions(ocr=args.ocr, max_pages=args.max_pages, include_text=not args.no_text)
+    files, missing = _inputs(args.paths)
+    codes: list[int] = []
+    for raw in missing:
+        _say(f"{raw}: Không tìm thấy tệp hoặc thư mục / no such file or folder")
+        codes.append(ExitCode.input_file)
+    if not files and not missing:
+        _say("Không có tệp PDF hoặc DOCX nào để đọc / no PDF or DOCX files found in the given folders")
+        return ExitCode.input_file
+    out_dir = Path(args.out) if args.out else None
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    started = time.monotonic()
+    show_progress = len(files) > 1
+    for k, path in enumerate(files, 1):
+        try:
+            doc = parse(str(path), options)
+        except VanbanError as exc:
+            _say(f"{path}: {exc.message}")
+            codes.append(exc.exit_code)
+            continue
+        except Exception as exc:  # a bug must cost one file, not the batch, and show no traceback
+            if os.environ.get("VANBAN_DEBUG"):
+                raise
+            _say(f"{path}: Lỗi nội bộ khi đọc tệp / internal error while reading the file ({type(exc).__name__}: {exc})")
+            codes.append(ExitCode.internal)
+            continue
+        data = doc.model_dump_json(indent=None if (not out_dir and len(files) > 1) else 1)
+        if out_dir:
+            _write_atomically(out_dir / _output_name(path, used), data)
+        else:
+            sys.stdout.write(data + "\n")
+            sys.stdout.flush()
+        if show_progress:
+            elapsed = time.monotonic() - started
+            eta = elapsed / k * (len(files) - k)
+            _say(f"[{k}/{len(files)}] {path.name} ok ({elapsed:.1f}s, còn khoảng / about {eta:.0f}s left)")
+    failed = len(codes)
+    if len(files) + len(missing) > 1:
+        _say(f"Xong / done: {len(files) + len(missing) - failed} ok, {failed} failed")
+    if not codes:
+        return ExitCode.ok
+    return codes[0] if len(files) + len(missing) == 1 else ExitCode.some_failed
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from models.document import PlanDocument
+
+    print(json.dumps(PlanDocument.model_json_schema(), ensure_ascii=False, indent=1))
+    return ExitCode.ok
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="vanban", description="Đọc văn bản hành chính (kế hoạch thi đua ...) thành JSON / "
+                                                          "read Vietnamese official documents into JSON")
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("parse", help="parse PDF/DOCX files or folders into JSON")
+    p.add_argument("paths", nargs="+", help="files (.pdf, .docx) or folders (walked for both)")
+    p.add_argument("--out", help="write DIR/<stem>.json per input instead of printing (several inputs without --out print one JSON per line)")
+    p.add_argument("--ocr", choices=OCR_MODES, default="auto", help="OCR scanned pages: auto (default), always, never")
+    p.add_argument("--max-pages", type=int, default=300, help="refuse documents with more pages (default 300)")
+    p.add_argument("--no-text", action="store_true", help="leave the document's full text out of the JSON")
+    p.set_defaults(func=cmd_parse)
+    s = sub.add_parser("schema", help="print the JSON Schema of the output")
+    s.set_defaults(func=cmd_schema)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        _say("Đã dừng / interrupted")
+        return 130
+    except BrokenPipeError:
+        return ExitCode.ok
+
+
+if __name__ == "__main__":
+    sys.exit(main())
