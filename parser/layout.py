@@ -102,7 +102,7 @@ def _rows_of(page: Page) -> list[Row]:
     base = 0.0
     for w in words:
         b = w.bottom - 0.22 * w.size
-        if groups and abs(b - base) <= 0.3 * max(w.size, 6.0) and (w.block == groups[-1][0].block):
+        if groups and abs(b - base) <= 0.3 * max(w.size, 6.0):
             groups[-1].append(w)
         else:
             groups.append([w])
@@ -113,7 +113,7 @@ def _rows_of(page: Page) -> list[Row]:
         segments: list[list[Word]] = [[group[0]]]
         for k, (prev, w) in enumerate(zip(group, group[1:]), 1):
             # a wide gap, or the national motto starting mid-row, begins the right column
-            if w.x0 - prev.x1 > COLUMN_GAP * max(w.size, prev.size, 6.0) or (
+            if w.x0 - prev.x1 > COLUMN_GAP * max(w.size, prev.size, 6.0) or w.block != prev.block or (
                     w.text in ("CỘNG", "CỘNG") and " ".join(x.text for x in group[k:k + 3]).startswith(("CỘNG HÒA", "CỘNG HOÀ"))):
                 segments.append([w])
             else:
@@ -142,7 +142,7 @@ def lay_out(source: SourceDocument) -> list[PageLayout]:
         if lefts:
             # the body's left edge: the most common start of single-segment rows
             layout.body_left = min(set(lefts), key=lambda x: (-sum(abs(v - x) <= 2 for v in lefts), x))
-            layout.body_right = sorted(rights)[int(len(rights) * 0.9)] if rights else page.width
+            layout.body_right = min(sorted(rights)[int(len(rights) * 0.9)], page.width) if rights else page.width
         else:
             layout.body_left, layout.body_right = page.width * 0.14, page.width * 0.9
         pages.append(layout)

@@ -27,9 +27,10 @@ def signer(lines: list[TextRef]) -> dict[str, Found | None]:
             authority = Found(_authority_text(text), ref.start, ref.end)
             continue
         rest.append(ref)
+    # the name is the first proper name under the titles; later ones belong to annexes
     names = [r for r in rest if _is_name(r.text.strip())]
     if names:
-        n = names[-1]
+        n = names[0]
         name = Found(n.text.strip(), n.start, n.end)
     titles = [r for r in rest if r.text.strip().isupper() and (name is None or r.start < name.start)]
     if titles:

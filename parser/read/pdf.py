@@ -61,6 +61,8 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
                 ch = text[i] if i < len(text) else ""
                 if not ch or ch in "\r\n":
                     continue
+                if ch in "\x02\ufffe":  # pdfium reports a hyphen at a line end as U+0002 (U+FFFE in its text)
+                    ch = "-"
                 if raw.FPDFText_IsGenerated(textpage, i) == 1:
                     # pdfium guesses spaces where the text stream jumps, e.g. around
                     # fallback-font letters drawn later; the gaps decide instead

@@ -3,6 +3,7 @@
 - NFC, with combining marks that drifted away from their letter put back.
 - Tone marks on the traditional position for open `oa`, `oe`, `uy` syllables
   (`hoà` -> `hòa`, `thuỷ` -> `thủy`), as underthesea's normalizer does.
+- A document symbol broken at a line end (`165/2024/NĐ-` / `CP`) is one word again.
 - Letters a justified line spread apart (`v ật li ệu n ổ`): a fragment that
   cannot be a Vietnamese syllable is joined to the next when together they are one.
 """
@@ -66,5 +67,12 @@ def join_split_letters(words: list[Word]) -> list[Word]:
             prev.x1 = max(prev.x1, w.x1)
             prev.bottom = max(prev.bottom, w.bottom)
             continue
+        if prev is not None and _SYMBOL_BREAK.match(prev.text) and w.text[:1].isupper() and w.top - prev.top > 0.5 * max(w.size, 1.0):
+            # a document symbol broken at the line end: "165/2024/NĐ-" + "CP"
+            prev.text += w.text
+            continue
         out.append(w)
     return out
+
+
+_SYMBOL_BREAK = re.compile(r"^\d+(/[\w.]+)*/[\w.]*[-/]$")

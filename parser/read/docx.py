@@ -1,0 +1,117 @@
+"""DOCX -> the page model, on a logical A4 page.
+
+A Word file has no geometry until it is printed, so paragraphs are laid out as a
+printer would roughly place them: one paragraph per line (no wrapping), table
+cells side by side within the body width, centred paragraphs centred, and each
+paragraph's words sharing one `block` id so layout keeps paragraphs whole.
+Boxes in DOCX provenance are therefore logical, not physical.
+"""
+from __future__ import annotations
+
+import unicodedata
+import zipfile
+
+from parser.errors import DamagedFileError
+from parser.read.pagemodel import Page, SourceDocument, Word
+
+WIDTH, HEIGHT = 595.3, 841.9
+LEFT, RIGHT, TOP = 85.0, 560.0, 57.0
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class _Layout:
+    def __init__(self, default_size: float) -> None:
+        self.pages: list[Page] = [Page(1, WIDTH, HEIGHT)]
+        self.y = TOP
+        self.block = 0
+        self.default_size = default_size
+
+    def new_page(self) -> None:
+        self.pages.append(Page(len(self.pages) + 1, WIDTH, HEIGHT))
+        self.y = TOP
+
+    def paragraph(self, par, x0: float, x1: float, y: float) -> float:
+        """Place one paragraph in [x0, x1] at y; returns the y under it."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        runs = [(r.text, r) for r in par.runs]
+        text = unicodedata.normalize("NFC", "".join(t for t, _ in runs)).replace("\t", " ")
+        size = next((r.font.size.pt for _, r in runs if r.font.size), None) or (
+            par.style.font.size.pt if par.style is not None and par.style.font.size else self.default_size)
+        if not text.strip():
+            return y + size * 0.6
+        bold_chars = sum(len(t) for t, r in runs if r.bold or (r.bold is None and par.style is not None and par.style.font.bold))
+        italic_chars = sum(len(t) for t, r in runs if r.italic)
+        bold, italic = bold_chars * 2 > len(text.strip()), italic_chars * 2 > len(text.strip())
+        tokens = text.split()
+        widths = [len(t) * size * 0.5 for t in tokens]
+        total = sum(widths) + size * 0.25 * (len(tokens) - 1)
+        fmt = par.paragraph_format
+        indent = (fmt.left_indent.pt if fmt.left_indent else 0.0) + (fmt.first_line_indent.pt if fmt.first_line_indent else 0.0)
+        align = par.alignment if par.alignment is not None else (par.style.paragraph_format.alignment if par.style is not None else None)
+        if align == WD_ALIGN_PARAGRAPH.CENTER:
+            x = (x0 + x1) / 2 - total / 2
+        elif align == WD_ALIGN_PARAGRAPH.RIGHT:
+            x = x1 - total
+        else:
+            x = x0 + max(indent, 0.0)
+        page = self.pages[-1]
+        self.block += 1
+        for token, w in zip(tokens, widths):
+            page.words.append(Word(token, x, y, x + w, y + size * 1.15, size=size, bold=bold, italic=italic,
+                                   font="docx", block=self.block))
+            x += w + size * 0.25
+        space_after = fmt.space_after.pt if fmt.space_after is not None else size * 0.3
+        return y + size * 1.15 + max(2.0, space_after)
+
+
+def _has_page_break(par) -> bool:
+    return any(br.get(f"{W_NS}type") == "page" for br in par._p.iter(f"{W_NS}br"))
+
+
+def read_docx(path: str) -> SourceDocument:
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(path)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise DamagedFileError(f"Tệp .docx bị hỏng hoặc không đọc được / the .docx file is damaged or unreadable: {exc}") from exc
+    normal = document.styles["Normal"].font.size if "Normal" in [s.name for s in document.styles] else None
+    layout = _Layout(normal.pt if normal else 13.0)
+    for child in document.element.body.iterchildren():
+        if child.tag == f"{W_NS}p":
+            par = Paragraph(child, document)
+            layout.y = layout.paragraph(par, LEFT, RIGHT, layout.y)
+            if _has_page_break(par):
+                layout.new_page()
+        elif child.tag == f"{W_NS}tbl":
+            _table(Table(child, document), layout)
+    return SourceDocument(path=path, kind="docx", pages=layout.pages, reader="docx")
+
+
+def _table(table, layout: _Layout) -> None:
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            if not cells or cell._tc is not cells[-1]._tc:  # merged cells repeat the same object
+                cells.append(cell)
+        widths = [c.width.pt if c.width else 0.0 for c in cells]
+        if not all(widths) or sum(widths) <= 0:
+            widths = [1.0] * len(cells)
+        scale = (RIGHT - LEFT) / sum(widths)
+        x = LEFT
+        bottom = layout.y
+        for cell, w in zip(cells, widths):
+            y = layout.y
+            for par in cell.paragraphs:
+                y = layout.paragraph(par, x, x + w * scale, y)
+            for inner in cell.tables:
+                for inner_row in inner.rows:
+                    for inner_cell in inner_row.cells:
+                        for par in inner_cell.paragraphs:
+                            y = layout.paragraph(par, x, x + w * scale, y)
+            bottom = max(bottom, y)
+            x += w * scale
+        layout.y = bottom
