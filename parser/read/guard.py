@@ -77,7 +77,9 @@ def _pdf_pages(path: str, options: ParseOptions) -> int:
         if "password" in str(exc).lower():
             raise EncryptedError("Tệp PDF được đặt mật khẩu: hãy gửi bản không khóa / "
                                  "the PDF is password-protected: send it unlocked") from exc
-        raise DamagedFileError(f"Tệp PDF bị hỏng hoặc không đầy đủ / the PDF is damaged or truncated ({exc})") from exc
+        if _pdfminer_page_count(path) == 0:
+            raise NoPagesError("Tệp PDF không có trang nào / the PDF has no pages") from exc
+        raise DamagedFileError("Tệp PDF bị hỏng hoặc không đầy đủ / the PDF is damaged or truncated") from exc
     try:
         count = len(pdf)
     finally:
@@ -88,3 +90,16 @@ def _pdf_pages(path: str, options: ParseOptions) -> int:
         raise TooLargeError(f"Tài liệu có {count} trang, vượt giới hạn {options.max_pages} trang / the document has "
                             f"{count} pages; the limit is {options.max_pages} (raise it with --max-pages)")
     return count
+
+
+def _pdfminer_page_count(path: str) -> int | None:
+    """A second opinion where pdfium refuses a file: pdfminer reads page trees pdfium rejects (e.g. empty ones)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        with open(path, "rb") as fh:
+            return sum(1 for _ in PDFPage.create_pages(PDFDocument(PDFParser(fh))))
+    except Exception:  # the file is broken beyond either library
+        return None

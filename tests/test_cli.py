@@ -1,0 +1,79 @@
+"""The `vanban` command on real and bad input: JSON out, clear one-line errors, exit codes, nothing lost."""
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from parser.errors import ExitCode
+from tests import badfiles
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def run(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "service.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, cwd=SAMPLES.parent)
+
+
+def test_one_file_prints_its_json():
+    r = run("parse", SAMPLES / "nd-149-kh-ldld-2023.pdf", "--no-text")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["number"]["value"] == "149/KH-LĐLĐ"
+    assert doc["number"]["page"] == 1 and len(doc["number"]["bbox"]) == 4
+
+
+def test_a_folder_with_a_bad_file_still_writes_the_good_ones(tmp_path):
+    src = tmp_path / "archive"
+    src.mkdir()
+    for name in ("cp-ubnd-kimson-2024.pdf", "lc-kh-3024-27-5-2026-ky-rieng-sin-quyen-orig.docx"):
+        (src / name).write_bytes((SAMPLES / name).read_bytes())
+    badfiles.html_named_pdf(src)
+    out = tmp_path / "parsed"
+    r = run("parse", src, "--out", out)
+    assert r.returncode == ExitCode.some_failed
+    assert sorted(p.name for p in out.iterdir()) == ["cp-ubnd-kimson-2024.json", "lc-kh-3024-27-5-2026-ky-rieng-sin-quyen-orig.json"]
+    errors = [line for line in r.stderr.splitlines() if "not_a_pdf.pdf" in line]
+    assert len(errors) == 1 and "not a PDF or DOCX" in errors[0]
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("build, code, words", [
+    (badfiles.empty, ExitCode.input_file, "empty"),
+    (badfiles.html_named_pdf, ExitCode.input_file, "HTML"),
+    (badfiles.truncated, ExitCode.input_file, "damaged"),
+    (badfiles.zero_pages, ExitCode.input_file, "no pages"),
+    (lambda d: badfiles.encrypted(d, "secret"), ExitCode.encrypted, "password"),
+    (lambda d: badfiles.many_pages(d, 1000), ExitCode.too_large, "1000 pages"),
+])
+def test_bad_input_gets_one_clear_line_and_its_exit_code(tmp_path, build, code, words):
+    started = time.monotonic()
+    r = run("parse", build(tmp_path))
+    assert time.monotonic() - started < 60
+    assert r.returncode == code, r.stderr
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0] and " / " in lines[0]
+    assert "Traceback" not in r.stderr
+
+
+def test_owner_password_only_is_parsed_normally(tmp_path):
+    r = run("parse", badfiles.encrypted(tmp_path, ""), "--no-text")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["number"]["value"] == "149/KH-LĐLĐ"
+
+
+def test_a_thousand_pages_parse_when_the_limit_allows(tmp_path):
+    r = run("parse", badfiles.many_pages(tmp_path, 1000), "--max-pages", "2000", "--no-text", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["source"]["pages"] == 1000
+
+
+def test_missing_path_and_schema():
+    r = run("parse", "no/such/file.pdf")
+    assert r.returncode == ExitCode.input_file and "no such file" in r.stderr
+    schema = json.loads(run("schema").stdout)
+    assert {"number", "movements", "phases", "anniversaries", "signer", "recipients"} <= set(schema["properties"])
