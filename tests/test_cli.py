@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parser.errors import ExitCode
-from tests import badfiles
+from tests import bad_inputs as badfiles
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
