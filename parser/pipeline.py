@@ -16,6 +16,7 @@ from parser.extract.recipients import addressees, recipients
 from parser.extract.signature import signer
 from parser.extract.values import Found
 from parser.layout import lay_out
+from parser.nlp import analyse
 from parser.options import ParseOptions
 from parser.read.guard import inspect_input
 from parser.read.pagemodel import SourceDocument
@@ -68,10 +69,13 @@ def parse(path: str | Path, options: ParseOptions) -> PlanDocument:
     year = int(issued.value[:4]) if issued else _year_hint(st)
 
     preamble, body = body_mod.split_preamble(st.paragraphs)
-    bases = legal_mod.legal_bases(preamble)
-    movements, themes = mov_mod.movements_and_themes(body)
-    anniversaries = ann_mod.anniversaries(body_mod.joined(st.title_lines) + st.paragraphs, year)
-    phases = phase_mod.phases(body, year)
+    analysed = analyse(body_mod.joined(st.title_lines) + body)
+    title_part, body_part = analysed[: 1 if st.title_lines else 0], analysed[1 if st.title_lines else 0:]
+    in_preamble = {id(r) for r in preamble}
+    bases = legal_mod.legal_bases([(r, d) for r, d in body_part if id(r) in in_preamble])
+    movements, themes = mov_mod.movements_and_themes(body_part)
+    anniversaries = ann_mod.anniversaries(title_part + body_part, year)
+    phases = phase_mod.phases(body_part, year)
     outline = body_mod.outline(st.paragraphs)
 
     doc = PlanDocument(

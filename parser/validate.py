@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from models.document import PlanDocument, Warning
+from parser.nlp import is_person_name
 
 
 def validate(doc: PlanDocument) -> PlanDocument:
@@ -23,6 +24,10 @@ def validate(doc: PlanDocument) -> PlanDocument:
             warn(Warning(field=name, message=f"Không tìm thấy trường {name} / field {name} not found"))
     if doc.signer.name is None:
         warn(Warning(field="signer", message="Không tìm thấy tên người ký / signer's name not found"))
+    elif not is_person_name(doc.signer.name.value):
+        doc.signer.name.confidence = min(doc.signer.name.confidence, 0.6)
+        warn(Warning(field="signer.name", page=doc.signer.name.page,
+                     message=f"“{doc.signer.name.value}” có thể không phải tên người / may not be a person's name"))
     # the phases hold the anniversaries whose date falls inside them
     for p in doc.phases:
         if p.start and p.end:

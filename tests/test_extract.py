@@ -2,6 +2,7 @@
 from parser.extract import anniversaries, body, legal_bases, movements, phases
 from parser.extract.recipients import recipients
 from parser.extract.signature import signer
+from parser.nlp import analyse
 from parser.text.repair import join_split_letters, normalize_text
 from parser.read.pagemodel import Word
 from tests.textrefs import refs
@@ -21,7 +22,7 @@ def test_split_letters_of_a_justified_line_are_joined():
 
 def test_legal_bases_take_number_date_type_and_issuer():
     _, (p,) = refs("Căn cứ Kế hoạch số 27/KH-UBND ngày 13/2/2023 của Ủy ban Nhân dân tỉnh về tổ chức thực hiện;")
-    (b,) = legal_bases.legal_bases([p])
+    (b,) = legal_bases.legal_bases(analyse([p]))
     assert b.value["number"] == "27/KH-UBND"
     assert b.value["date"] == "2023-02-13"
     assert b.value["type"] == "Kế hoạch"
@@ -31,7 +32,7 @@ def test_legal_bases_take_number_date_type_and_issuer():
 def test_legal_bases_do_not_borrow_a_later_date_and_keep_codes():
     _, (p,) = refs("Căn cứ Luật Quản lý ngày 29/6/2024 (được sửa đổi, bổ sung tại Luật số 118/2025/QH15); "
                    "Nghị định số 181/2024/NĐ-CP ngày 31/12/2024 của Chính phủ và QCVN 01:2019/BCT, qua thẩm định")
-    found = {b.value["number"]: b.value["date"] for b in legal_bases.legal_bases([p])}
+    found = {b.value["number"]: b.value["date"] for b in legal_bases.legal_bases(analyse([p]))}
     assert found == {"118/2025/QH15": None, "181/2024/NĐ-CP": "2024-12-31", "QCVN 01:2019/BCT": None}
 
 
@@ -47,7 +48,7 @@ def test_movements_themes_and_titles_of_honour_are_told_apart():
                  "“Lao động giỏi, Lao động sáng tạo”; “Giỏi việc nước, Đảm việc nhà” giai đoạn 2021-2025; "
                  "“Sáng kiến mới của tỉnh” và cuộc vận động “Dân vận khéo”.",
                  "Xét tặng danh hiệu “Chiến sĩ thi đua cơ sở”, “Lao động tiên tiến”.")
-    found, themes = movements.movements_and_themes(ps)
+    found, themes = movements.movements_and_themes(analyse(ps))
     names = [m.value["name"] for m in found]
     assert names == ["Lao động giỏi, Lao động sáng tạo", "Giỏi việc nước, Đảm việc nhà", "Sáng kiến mới của tỉnh", "Dân vận khéo"]
     assert found[1].value["period"] == "giai đoạn 2021-2025"
@@ -61,7 +62,7 @@ def test_phases_with_months_and_years_left_to_the_end_date():
                  "- Đợt 2: Từ ngày 21/11 đến ngày 31/12/2024, thi đua.",
                  "Đợt 3: Từ 13h30’ ngày 02/6/2026 (Thứ Ba).",
                  "tiếp tục thực hiện có hiệu quả giai đoạn 2 Chương trình “1 triệu sáng kiến”")
-    got = [(p.value["label"], p.value["start"], p.value["end"]) for p in phases.phases(ps, 2024)]
+    got = [(p.value["label"], p.value["start"], p.value["end"]) for p in phases.phases(analyse(ps), 2024)]
     assert got == [("Giai đoạn 1", "2024-01-01", "2024-06-30"), ("Đợt 2", "2024-11-21", "2024-12-31"),
                    ("Đợt 3", "2026-06-02", None)]
 
@@ -69,7 +70,7 @@ def test_phases_with_months_and_years_left_to_the_end_date():
 def test_anniversaries_split_two_events_and_check_the_count():
     _, ps = refs("chào mừng kỷ niệm 94 năm Ngày thành lập Công đoàn Việt Nam; 78 năm Cách mạng tháng Tám và "
                  "Quốc khánh nước CHXHCN Việt Nam; 50 năm Ngày giải phóng miền Nam, thống nhất đất nước (30/4).")
-    found = anniversaries.anniversaries(ps, 2023)
+    found = anniversaries.anniversaries(analyse(ps), 2023)
     got = [(a.value["years"], a.value.get("canonical_key"), a.value.get("consistent")) for a in found]
     assert got == [(94, "thanh_lap_cong_doan", True), (78, "cach_mang_thang_tam", True), (78, "quoc_khanh", True),
                    (50, "giai_phong_mien_nam", False)]

@@ -5,9 +5,8 @@ import re
 
 from parser.extract.kb import fold, match_commemoration
 from parser.extract.values import Found
-from parser.text.document_text import TextRef
 
-COUNT = re.compile(r"(?<![\d/.,])(?P<years>\d{1,3})\s+năm\s+(?P<event>(?:Ngày|ngày|[A-ZĐÂĂÔƠƯÊ“\"])[^;(.]*)")
+EVENT = re.compile(r"\s+(?P<event>(?:Ngày|ngày|[A-ZĐÂĂÔƠƯÊ“\"])[^;(.]*)")
 # an event stops at "(", ";", ".", or where the next count begins (", 95 năm ...", " và 135 năm ...")
 NEXT_COUNT = re.compile(r",?\s+(?:và\s+)?(?:chào mừng\s+|kỷ niệm\s+)?\d{1,3}\s+năm\s+[A-ZĐ]|,\s+(?:chào mừng|thi đua|hoàn thành|tổ chức|tuyên truyền)\b")
 
@@ -33,13 +32,19 @@ def _resolve(years: int, event: str, start: int, end: int, plan_year: int | None
     return Found(value, start, end, confidence=1.0 if row is not None else 0.6)
 
 
-def anniversaries(refs: list[TextRef], plan_year: int | None) -> list[Found]:
+def anniversaries(analysed, plan_year: int | None) -> list[Found]:
+    """Each count (spaCy COUNT match, `93 năm`) followed by a capitalized event the knowledge base knows."""
     out: list[Found] = []
     seen: set[tuple[int, str]] = set()
-    for ref in refs:
+    for ref, doc in analysed:
         text = ref.text
-        for m in COUNT.finditer(text):
-            years = int(m.group("years"))
+        for count in (e for e in doc.ents if e.label_ == "COUNT"):
+            if count.start_char and text[count.start_char - 1] in "/.,":
+                continue
+            m = EVENT.match(text, count.end_char)
+            if m is None:
+                continue
+            years = int(count[0].text)
             event = m.group("event")
             stop = NEXT_COUNT.search(event)
             if stop:
@@ -47,7 +52,7 @@ def anniversaries(refs: list[TextRef], plan_year: int | None) -> list[Found]:
             event = event.strip(" ,:–-“”\"")
             if not event or years < 1:
                 continue
-            start = ref.start + m.start()
+            start = ref.start + count.start_char
             # two events under one count: "78 năm Cách mạng tháng Tám và Quốc khánh ..."
             parts = [event]
             if " và " in event:

@@ -5,18 +5,10 @@ import re
 
 from parser.extract.dates import first_date
 from parser.extract.values import Found
-from parser.text.document_text import TextRef
 
 TYPES = ("Luật", "Bộ luật", "Nghị quyết", "Nghị định", "Thông tư liên tịch", "Thông tư", "Quyết định", "Chỉ thị",
          "Kế hoạch", "Công văn", "Văn bản", "Tờ trình", "Giấy đề nghị", "Hướng dẫn", "Thông báo", "Chương trình",
          "Quy chuẩn", "Đơn đề nghị", "Báo cáo", "Giấy phép", "Quy định", "Kết luận")
-_TOKEN = r"[0-9A-ZĐa-zđ][\w.\-/:]*"
-REFERENCE = re.compile(
-    r"(?:\bsố\s*:?\s*(?P<num>" + _TOKEN + r")"          # "số 27/KH-UBND", "số 02"
-    r"|(?P<code>QCVN\s*\d+[\w.\-]*:\d{4}/[\w\-]+)"        # "QCVN 01:2019/BCT"
-    r"|(?P<bare>(?<![\w/])\d+[\w.]*(?:/[\w.\-]+)*/[\w.\-]*[A-ZĐ][\w.\-]*))",  # "1883/QĐ-UBND" without "số"
-    re.I,
-)
 ISSUER = re.compile(r"^\s*(?:của|do)\s+(?P<who>[^,;()]+?)(?=\s+(?:về|quy định|hướng dẫn|ban hành|V/v|phê duyệt|sửa đổi|thành lập)\b|[,;()]|$)")
 
 
@@ -30,36 +22,43 @@ def _type_before(text: str, pos: int) -> str | None:
     return best[1] if best else None
 
 
-def legal_bases(paragraphs: list[TextRef]) -> list[Found]:
+def _number_of(span) -> str:
+    if span.id_ == "numbered":
+        return span[-1].text  # "số", ":" then the symbol
+    return span.text
+
+
+def legal_bases(analysed) -> list[Found]:
+    """Document references (spaCy DOC_REF matches) with the date and issuer that follow them."""
     found: list[Found] = []
     seen: set[str] = set()
-    for ref in paragraphs:
+    for ref, doc in analysed:
         text = ref.text
-        clause = re.match(r"\s*(Căn cứ|Thực hiện|Xét|Theo đề nghị|Trên cơ sở|Theo)", text, re.I)
-        matches = list(REFERENCE.finditer(text))
+        clause = next((e.text for e in doc.ents if e.label_ == "CLAUSE" and e.start_char < 3), "Căn cứ")
+        matches = [e for e in doc.ents if e.label_ == "DOC_REF"]
         for k, m in enumerate(matches):
-            number = (m.group("num") or m.group("code") or m.group("bare")).rstrip(".,;:)")
-            if m.group("num") and not re.search(r"\d", number):
+            number = _number_of(m).rstrip(".,;:)")
+            if not re.search(r"\d", number):
                 continue
-            if number.replace(" ", "") in seen:
+            key = number.replace(" ", "")
+            if key in seen:
                 continue
-            seen.add(number.replace(" ", ""))
-            tail_end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
-            tail = text[m.end():tail_end]
+            seen.add(key)
+            tail_end = matches[k + 1].start_char if k + 1 < len(matches) else len(text)
+            tail = text[m.end_char:tail_end]
             when, dm = first_date(tail)
             # a date belongs to this number only when it follows closely ("số X ngày D")
             if dm is not None and not re.match(r"^[\s,]*(?:\([^)]*\)\s*)?(?:ban hành\s+)?ngày", tail[:dm.start() + 5], re.I):
                 when = None
             who = ISSUER.match(tail[dm.end():] if dm is not None and when else tail)
-            start = ref.start + m.start()
-            end = ref.start + m.end() + (dm.end() if dm is not None and when else 0)
-            doc_type = "Quy chuẩn kỹ thuật" if m.group("code") else _type_before(text, m.start())
+            end = ref.start + m.end_char + (dm.end() if dm is not None and when else 0)
+            doc_type = "Quy chuẩn kỹ thuật" if m.id_ == "code" else _type_before(text, m.start_char)
             found.append(Found({
                 "number": re.sub(r"\s+", " ", number),
                 "type": doc_type,
                 "date": when,
                 "issuer": who.group("who").strip() if who else None,
-                "clause": clause.group(1) if clause else "Căn cứ",
-                "text": text[max(0, m.start() - 40):m.end() + 60].strip(),
-            }, start, end))
+                "clause": clause[:1].upper() + clause[1:],
+                "text": text[max(0, m.start_char - 40):m.end_char + 60].strip(),
+            }, ref.start + m.start_char, end))
     return found

@@ -5,9 +5,7 @@ import re
 
 from parser.extract.dates import DMY, MONTH, iso, month_end
 from parser.extract.values import Found
-from parser.text.document_text import TextRef
 
-LABEL = re.compile(r"(?<![\w])(?P<word>Đợt|đợt|Giai đoạn|giai đoạn|GIAI ĐOẠN|ĐỢT)\s+(?P<n>\d{1,2}|[IVX]{1,4})(?![\d/\w])")
 RANGE_START = re.compile(r"\b(?:từ|bắt đầu)\b", re.I)
 
 
@@ -23,19 +21,23 @@ def _bound(text: str, plan_year: int | None, end: bool) -> tuple[int | None, int
     return None, 0, None, None
 
 
-def phases(paragraphs: list[TextRef], plan_year: int | None) -> list[Found]:
+def phases(analysed, plan_year: int | None) -> list[Found]:
+    """Each phase label (spaCy PHASE match) with the date range printed right after it."""
     out: list[Found] = []
     seen: set[str] = set()
-    for ref in paragraphs:
+    for ref, doc in analysed:
         text = ref.text
-        labels = list(LABEL.finditer(text))
+        labels = [e for e in doc.ents if e.label_ == "PHASE"]
         for k, m in enumerate(labels):
-            chunk_end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
-            chunk = text[m.end():chunk_end]
+            if text[m.end_char:m.end_char + 1] == "/":  # "đợt 26/3" is a date, not a phase
+                continue
+            chunk_end = labels[k + 1].start_char if k + 1 < len(labels) else len(text)
+            chunk = text[m.end_char:chunk_end]
             head = chunk[:90]
             if not RANGE_START.search(head) and not DMY.search(head[:40]):
                 continue
-            label = m.group("word")[:1].upper() + m.group("word")[1:].lower() + " " + m.group("n")
+            word = " ".join(t.text for t in m[:-1])
+            label = word[:1].upper() + word[1:].lower() + " " + m[-1].text
             if label in seen:
                 continue
             split = re.search(r"\bđến\b|\bsang\b|–|-\s", head)
@@ -52,7 +54,7 @@ def phases(paragraphs: list[TextRef], plan_year: int | None) -> list[Found]:
             start = iso(y1, m1, d1 or 1)
             end = iso(y2, m2, d2 or month_end(y2, m2)) if f2 is not None and y2 else None
             seen.add(label)
-            raw_end = m.end() + (split.end() + f2.end() if f2 is not None and split else f1.end())
-            out.append(Found({"label": label, "start": start, "end": end, "raw": text[m.start():raw_end].strip()},
-                             ref.start + m.start(), ref.start + raw_end))
+            raw_end = m.end_char + (split.end() + f2.end() if f2 is not None and split else f1.end())
+            out.append(Found({"label": label, "start": start, "end": end, "raw": text[m.start_char:raw_end].strip()},
+                             ref.start + m.start_char, ref.start + raw_end))
     return out
