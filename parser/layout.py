@@ -139,7 +139,9 @@ def lay_out(source: SourceDocument) -> list[PageLayout]:
         layout = PageLayout(page.number, page.width, page.height, rows)
         lefts = [round(r.segments[0].x0) for r in rows if len(r.segments) == 1]
         rights = [round(r.segments[-1].x1) for r in rows if len(r.segments) == 1]
-        if lefts:
+        if page.content_x is not None:
+            layout.body_left, layout.body_right = page.content_x
+        elif lefts:
             # the body's left edge: the most common start of single-segment rows
             layout.body_left = min(set(lefts), key=lambda x: (-sum(abs(v - x) <= 2 for v in lefts), x))
             layout.body_right = min(sorted(rights)[int(len(rights) * 0.9)], page.width) if rights else page.width

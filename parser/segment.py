@@ -92,9 +92,10 @@ def segment(pages: list[PageLayout]) -> Structure:
     if layout is not None:
         _read_header(st, layout, layout.rows[: last_header + 1])
         # công văn: the V/v summary continues in the left column under the number
-        while i < len(layout.rows) and all(_left(s, layout) and s.x1 < layout.middle + 20 for s in layout.rows[i].segments):
+        while i < len(layout.rows):
             row = layout.rows[i]
-            if not st.summary_lines and not VV_LINE.match(row.text):
+            left_only = all(_left(s, layout) and s.x1 < layout.middle + 20 for s in row.segments)
+            if not (VV_LINE.match(row.text) and not st.summary_lines) and not (left_only and st.summary_lines):
                 break
             st.summary_lines.append(_add(doc, row.segments, layout))
             i += 1

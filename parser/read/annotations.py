@@ -11,7 +11,8 @@ from __future__ import annotations
 from parser.read.words import Glyph, style_of
 
 
-def widget_glyphs(path: str, page_number: int, page_height: float) -> list[Glyph]:
+def widget_glyphs(path: str, page_number: int, page_height: float) -> list[tuple[tuple[float, float, float, float], list[Glyph]]]:
+    """For each widget with text: its rectangle (x0, top, x1, bottom) and the glyphs drawn in it."""
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LTChar, LTContainer
     from pdfminer.pdfdocument import PDFDocument
@@ -20,7 +21,7 @@ def widget_glyphs(path: str, page_number: int, page_height: float) -> list[Glyph
     from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import PDFStream, resolve1
 
-    glyphs: list[Glyph] = []
+    widgets: list[tuple[tuple[float, float, float, float], list[Glyph]]] = []
     try:
         with open(path, "rb") as fh:
             document = PDFDocument(PDFParser(fh))
@@ -46,6 +47,7 @@ def widget_glyphs(path: str, page_number: int, page_height: float) -> list[Glyph
                     interpreter.init_state((1, 0, 0, 1, 0, 0))
                     interpreter.render_contents(resolve1(appearance.get("Resources")) or {}, [appearance], ctm=ctm)
                     device.end_page(page)
+                    glyphs: list[Glyph] = []
                     stack = [device.get_result()]
                     while stack:
                         item = stack.pop()
@@ -55,7 +57,9 @@ def widget_glyphs(path: str, page_number: int, page_height: float) -> list[Glyph
                                                 item.size, item.fontname, bold, italic))
                         elif isinstance(item, LTContainer):
                             stack.extend(item)
+                    if glyphs:
+                        widgets.append(((rect[0], page_height - rect[3], rect[2], page_height - rect[1]), glyphs))
                 break
     except Exception:  # a broken widget must not cost the page its text
         return []
-    return glyphs
+    return widgets

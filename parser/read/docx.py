@@ -21,13 +21,13 @@ W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 class _Layout:
     def __init__(self, default_size: float) -> None:
-        self.pages: list[Page] = [Page(1, WIDTH, HEIGHT)]
+        self.pages: list[Page] = [Page(1, WIDTH, HEIGHT, content_x=(LEFT, RIGHT))]
         self.y = TOP
         self.block = 0
         self.default_size = default_size
 
     def new_page(self) -> None:
-        self.pages.append(Page(len(self.pages) + 1, WIDTH, HEIGHT))
+        self.pages.append(Page(len(self.pages) + 1, WIDTH, HEIGHT, content_x=(LEFT, RIGHT)))
         self.y = TOP
 
     def paragraph(self, par, x0: float, x1: float, y: float) -> float:

@@ -41,6 +41,8 @@ class Page:
     width: float
     height: float
     words: list[Word] = field(default_factory=list)
+    # the text area's left and right edges when the reader knows them (DOCX); else found from the words
+    content_x: tuple[float, float] | None = None
 
 
 @dataclass(slots=True)

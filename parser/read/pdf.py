@@ -30,9 +30,26 @@ def read_pdf(path: str, reader: str = "pdfium", max_pages: int | None = None) ->
 
 
 def _make_page(path: str, number: int, width: float, height: float, glyphs: list[Glyph], has_widgets: bool) -> Page:
-    if has_widgets:
-        glyphs = glyphs + widget_glyphs(path, number, height)
-    return Page(number=number, width=width, height=height, words=words_from_glyphs(glyphs))
+    if not has_widgets:
+        return Page(number=number, width=width, height=height, words=words_from_glyphs(glyphs))
+    # a stamped widget covers what the page printed beneath it ("tháng 4" stamped over with "5"),
+    # and its glyphs form words of their own
+    stamped = []
+    for _, own in widget_glyphs(path, number, height):
+        for w in own:
+            # pdfminer's advance for stamped digits is too wide; a digit is about half an em
+            w.x1 = min(w.x1, w.x0 + 0.55 * w.size)
+        glyphs = [g for g in glyphs if not any(w.x0 <= (g.x0 + g.x1) / 2 <= w.x1 and abs(g.baseline - w.baseline) < 0.5 * w.size
+                                               for w in own)]
+        stamped += words_from_glyphs(own)
+    words = words_from_glyphs(glyphs)
+    for w in stamped:
+        # stamps sit a few points off the printed line; put each on the line it fills in
+        near = [p for p in words if abs(p.bottom - w.bottom) < 0.6 * w.size and abs(p.x0 - w.x0) < 250]
+        if near:
+            line = min(near, key=lambda p: abs(p.bottom - w.bottom))
+            w.top, w.bottom = line.top, line.bottom
+    return Page(number=number, width=width, height=height, words=words + stamped)
 
 
 def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
