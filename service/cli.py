@@ -2,6 +2,7 @@
 
     vanban parse FILE_OR_DIR... [--out DIR] [--ocr auto|always|never]
     vanban schema
+    vanban serve [--host 127.0.0.1] [--port 8000] [--db FILE] [--workers N]
 """
 from __future__ import annotations
 
@@ -107,6 +108,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return ExitCode.ok
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+    except ImportError:
+        _say("Thiếu gói uvicorn / uvicorn is missing: pip install uvicorn")
+        return ExitCode.missing_dependency
+    from service.app import create_app
+    from service.config import Settings
+
+    settings = Settings().with_overrides(db=args.db, workers=args.workers)
+    _say(f"vanban: http://{args.host}:{args.port}/docs  (archive: {settings.db}, {settings.workers} workers)")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+    return ExitCode.ok
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="vanban", description="Đọc văn bản hành chính (kế hoạch thi đua ...) thành JSON / "
                                                           "read Vietnamese official documents into JSON")
@@ -120,6 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_parse)
     s = sub.add_parser("schema", help="print the JSON Schema of the output")
     s.set_defaults(func=cmd_schema)
+    v = sub.add_parser("serve", help="run the HTTP service (OpenAPI docs at /docs)")
+    v.add_argument("--host", default="127.0.0.1")
+    v.add_argument("--port", type=int, default=8000)
+    v.add_argument("--db", help="archive file (default: archive.db in the user's data folder; env VANBAN_DB)")
+    v.add_argument("--workers", type=int, help="parser processes (default: cores, at most 4; env VANBAN_WORKERS)")
+    v.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    v.set_defaults(func=cmd_serve)
     return ap
 
 

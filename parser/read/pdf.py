@@ -69,7 +69,11 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
     font_styles: dict[tuple[bytes, int], tuple[str, bool, bool]] = {}
     try:
         for index in range(len(pdf) if max_pages is None else min(len(pdf), max_pages)):
-            page = pdf[index]
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError as exc:  # e.g. a page tree that contains itself
+                raise DamagedFileError(f"Không đọc được trang {index + 1}: cấu trúc tệp PDF bị hỏng / page {index + 1} "
+                                       f"cannot be read: the PDF's structure is damaged") from exc
             width, height = page.get_size()
             textpage = page.get_textpage()
             text = textpage.get_text_range()

@@ -1,0 +1,191 @@
+"""The HTTP service: upload a plan, get its structure; keep it in the archive.
+
+    create_app(Settings()) -> FastAPI     (run with `vanban serve`)
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import shutil
+import subprocess
+import time
+from contextlib import asynccontextmanager
+from typing import Literal
+
+from fastapi import Depends, FastAPI, File, Path, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+
+from models.document import PlanDocument
+from service.archive import open_store
+from service.config import Settings
+from service.errors import ApiError, error_body, install_error_handlers
+from service.limits import BodyLimitMiddleware
+from service.uploads import MEDIA_TYPES, content_disposition, discard, save_upload
+from service.workers import ParseJob, ParsePool
+
+API = "/api/v1"
+DOC_ID = Path(pattern=r"^[0-9a-f]{64}$", description="the document id: SHA-256 of the original file")
+OcrMode = Literal["auto", "always", "never"]
+ERROR_SCHEMA = {"application/json": {"example": error_body("not_a_document", "Tệp không phải PDF hoặc DOCX / ...")}}
+ERRORS = {status: {"description": text, "content": ERROR_SCHEMA} for status, text in (
+    (413, "upload or page count over the limit"), (422, "not a readable PDF/DOCX, encrypted, damaged"),
+    (503, "busy: retry after the Retry-After header"), (504, "parsing took too long"))}
+
+
+def _ocr_engine_ready() -> tuple[bool, str]:
+    exe = shutil.which("tesseract")
+    if not exe:
+        return False, "tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-vie)"
+    try:
+        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=10).stdout.split()
+    except (OSError, subprocess.SubprocessError) as exc:
+        return False, f"tesseract does not run: {exc}"
+    if "vie" not in langs:
+        return False, "tesseract has no Vietnamese data (Debian: apt-get install tesseract-ocr-vie)"
+    return True, "ok"
+
+
+def _serve_docs_offline(app: FastAPI) -> None:
+    """OpenAPI docs at /docs with Swagger UI's files from the swagger-ui-bundle package, not from a CDN."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="vanban API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css",
+                                   swagger_favicon_url="/static/swagger/favicon-32x32.png")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.store = open_store(settings.db)
+        app.state.pool = ParsePool(settings.workers, settings.queue_size, settings.parse_timeout_s,
+                                   settings.worker_memory_mb)
+        app.state.ocr_status = (0.0, (False, ""))
+        try:
+            yield
+        finally:
+            app.state.pool.close()
+            app.state.store.close()
+
+    app = FastAPI(title="vanban", version="1.0",
+                  description="Đọc kế hoạch thi đua và văn bản hành chính thành JSON có nguồn gốc từng giá trị / "
+                              "Vietnamese official documents in, structured JSON with provenance out.",
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    _serve_docs_offline(app)
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["*"])
+
+    def require_api_key(request: Request) -> None:
+        if not settings.api_key:
+            return
+        given = request.headers.get("x-api-key") or request.headers.get("authorization", "").removeprefix("Bearer ")
+        if not hmac.compare_digest(given.encode(), settings.api_key.encode()):
+            raise ApiError(401, "unauthorized", "Cần khóa API hợp lệ (tiêu đề X-API-Key) / "
+                                                "a valid API key is required (X-API-Key header)")
+
+    async def receive(file: UploadFile):
+        upload = await run_in_threadpool(save_upload, file.file, file.filename)
+        if upload.size == 0:
+            discard(upload)
+            raise ApiError(422, "empty_file", "Tệp rỗng (0 byte) / the file is empty (0 bytes)")
+        return upload
+
+    async def parsed_json(request: Request, upload, ocr: str) -> str:
+        job = ParseJob(str(upload.path), upload.display_name, ocr, settings.max_pages)
+        return await request.app.state.pool.parse(job)
+
+    @app.get("/healthz", tags=["ops"], summary="the process is up")
+    def healthz():
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"], summary="the archive is reachable and the OCR engine present",
+             responses={503: {"description": "not ready", "content": ERROR_SCHEMA}})
+    async def readyz(request: Request):
+        checks = {}
+        try:
+            await run_in_threadpool(request.app.state.store.ping)
+            checks["store"] = "ok"
+        except Exception as exc:
+            checks["store"] = f"unreachable: {exc}"
+        checked_at, status = request.app.state.ocr_status
+        if time.monotonic() - checked_at > 60:
+            status = await run_in_threadpool(_ocr_engine_ready)
+            request.app.state.ocr_status = (time.monotonic(), status)
+        checks["ocr"] = status[1]
+        if all(v == "ok" for v in checks.values()):
+            return {"status": "ready", "checks": checks}
+        body = error_body("not_ready", "Dịch vụ chưa sẵn sàng / not ready: " +
+                          "; ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok"))
+        body["checks"] = checks
+        return JSONResponse(body, status_code=503)
+
+    @app.post(f"{API}/parse", tags=["documents"], summary="parse one PDF or DOCX and return its structure",
+              response_model=PlanDocument, responses=ERRORS)
+    async def parse(request: Request, file: UploadFile = File(..., description="a PDF or DOCX file"),
+                    ocr: OcrMode = Query("auto", description="OCR scanned pages: auto, always, never")):
+        upload = await receive(file)
+        try:
+            data = await parsed_json(request, upload, ocr)
+        finally:
+            discard(upload)
+        return Response(data, media_type="application/json")
+
+    @app.post(f"{API}/documents", tags=["documents"], status_code=201, dependencies=[Depends(require_api_key)],
+              summary="parse and keep a document; its id is the SHA-256 of the file",
+              responses={200: {"description": "the same file was already kept: same id, one record"},
+                         401: {"description": "API key missing or wrong", "content": ERROR_SCHEMA}, **ERRORS})
+    async def keep_document(request: Request, file: UploadFile = File(..., description="a PDF or DOCX file"),
+                            ocr: OcrMode = Query("auto")):
+        upload = await receive(file)
+        store = request.app.state.store
+        try:
+            created = False
+            if not await run_in_threadpool(store.has, upload.sha256):
+                data = await parsed_json(request, upload, ocr)
+                kind = json.loads(data)["source"]["kind"]
+                content = await run_in_threadpool(upload.path.read_bytes)
+                created = await run_in_threadpool(store.put, upload.sha256, upload.display_name, MEDIA_TYPES[kind],
+                                                  content, data)
+        finally:
+            discard(upload)
+        doc_id = upload.sha256
+        body = {"id": doc_id, "created": created, "document": f"{API}/documents/{doc_id}",
+                "file": f"{API}/documents/{doc_id}/file"}
+        return JSONResponse(body, status_code=201 if created else 200)
+
+    @app.get(f"{API}/documents/{{doc_id}}", tags=["documents"], response_model=PlanDocument,
+             summary="a kept document's parsed JSON", responses={404: {"description": "no such document",
+                                                                         "content": ERROR_SCHEMA}})
+    async def get_document(request: Request, doc_id: str = DOC_ID):
+        data = await run_in_threadpool(request.app.state.store.get_json, doc_id)
+        if data is None:
+            raise ApiError(404, "not_found", "Không có tài liệu với mã này / no document has this id")
+        return Response(data, media_type="application/json")
+
+    @app.get(f"{API}/documents/{{doc_id}}/file", tags=["documents"], summary="a kept document's original file",
+             response_class=Response, responses={404: {"description": "no such document", "content": ERROR_SCHEMA}})
+    async def get_document_file(request: Request, doc_id: str = DOC_ID):
+        stored = await run_in_threadpool(request.app.state.store.get_file, doc_id)
+        if stored is None:
+            raise ApiError(404, "not_found", "Không có tài liệu với mã này / no document has this id")
+        return Response(stored.content, media_type=stored.media_type,
+                        headers={"Content-Disposition": content_disposition(stored.filename)})
+
+    return app
+
+
+__all__ = ["create_app"]

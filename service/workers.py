@@ -1,0 +1,114 @@
+"""Parsing in a pool of worker processes: a time limit and a memory cap per document, a bounded queue.
+
+A document that hangs or eats memory costs only its worker (pebble terminates and
+replaces it); the service process never runs the parser itself.
+"""
+from __future__ import annotations
+
+import asyncio
+import faulthandler
+import logging
+import resource
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+
+from pebble import ProcessExpired, ProcessPool
+
+from service.errors import DEFAULT_PARSE_ERROR_STATUS, STATUS_OF_CODE, ApiError
+
+log = logging.getLogger("vanban.service")
+
+
+@dataclass(frozen=True, slots=True)
+class ParseJob:
+    path: str  # a temporary file the service wrote; never a user-given name
+    display_name: str
+    ocr: str
+    max_pages: int
+
+
+def _init_worker(memory_mb: int) -> None:
+    # a worker killed by its memory cap is reported by the pool; no crash dump from an inherited faulthandler
+    faulthandler.disable()
+    if memory_mb > 0:
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    # load the language pipeline once per worker, not on the first request
+    from parser.nlp import pipeline
+
+    pipeline()
+
+
+def _started() -> None:
+    pass
+
+
+def run_job(job: ParseJob) -> tuple[str, str, str]:
+    """In a worker: ("ok", json, "") or ("error", code, message). Exceptions never cross the process boundary."""
+    from parser import ParseOptions, parse
+    from parser.errors import VanbanError
+
+    try:
+        doc = parse(job.path, ParseOptions(ocr=job.ocr, max_pages=job.max_pages))
+    except VanbanError as exc:
+        return "error", exc.code, exc.message
+    except MemoryError:
+        return "error", "too_demanding", ("Tài liệu cần quá nhiều bộ nhớ để đọc / "
+                                          "reading this document needs more memory than allowed")
+    except Exception as exc:  # a parser bug on this input: the caller gets a clear 4xx, the log the details
+        logging.getLogger("vanban.worker").exception("parse failed for %s", job.display_name)
+        return "error", "unreadable", (f"Không đọc được tài liệu này / this document could not be read "
+                                       f"({type(exc).__name__})")
+    doc.source.file = job.display_name
+    return "ok", doc.model_dump_json(), ""
+
+
+class ParsePool:
+    def __init__(self, workers: int, queue_size: int, timeout_s: float, memory_mb: int):
+        self.workers = workers
+        self.capacity = workers + queue_size
+        self.timeout_s = timeout_s
+        self._pool = ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(memory_mb,))
+        self._pool.schedule(_started)  # the pool starts its workers (and their language pipelines) now, not on a request
+        self._lock = threading.Lock()
+        self._in_flight = 0
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    def _admit(self) -> None:
+        with self._lock:
+            if self._in_flight >= self.capacity:
+                raise ApiError(503, "busy", "Dịch vụ đang bận, hãy thử lại sau ít giây / the service is busy, retry shortly",
+                               {"Retry-After": str(max(1, round(self.timeout_s / 10)))})
+            self._in_flight += 1
+
+    def _release(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    async def parse(self, job: ParseJob) -> str:
+        """The parsed document's JSON, or an ApiError saying why not."""
+        self._admit()
+        try:
+            future = self._pool.schedule(run_job, args=(job,), timeout=self.timeout_s)
+            try:
+                status, first, second = await asyncio.wrap_future(future)
+            except FutureTimeout:
+                raise ApiError(504, "timeout", f"Đọc tài liệu quá {self.timeout_s:g} giây nên đã dừng / "
+                                               f"parsing took longer than {self.timeout_s:g} s and was stopped") from None
+            except ProcessExpired as exc:
+                log.warning("worker died on %s (exit code %s)", job.display_name, exc.exitcode)
+                raise ApiError(422, "too_demanding", "Tài liệu cần quá nhiều tài nguyên để đọc / reading this document "
+                                                     "needed more memory or time than allowed") from None
+        finally:
+            self._release()
+        if status == "ok":
+            return first
+        raise ApiError(STATUS_OF_CODE.get(first, DEFAULT_PARSE_ERROR_STATUS), first, second)
+
+    def close(self) -> None:
+        self._pool.stop()
+        self._pool.join(timeout=10)
