@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from functools import lru_cache
+
+from rapidfuzz.fuzz import ratio as _ratio
 
 from parser.data import commemorations, movements
 from parser.text.repair import base_letters
 
 KIND_VI = {"movement": "phong trào", "campaign": "cuộc vận động", "program": "chương trình"}
+
+
+def similarity(a: str, b: str) -> float:
+    """0..1: twice the longest common subsequence over the total length (difflib's ratio, computed exactly and fast)."""
+    return _ratio(a, b) / 100
 
 
 def fold(text: str) -> str:
@@ -36,7 +42,7 @@ def match_movement(name: str, threshold: float = 0.85) -> dict | None:
     for variant, row in _movement_index():
         if abs(len(variant) - len(key)) > 0.5 * max(len(key), 1):
             continue
-        r = SequenceMatcher(None, key, variant, autojunk=False).ratio()
+        r = similarity(key, variant)
         if r > best:
             best, best_row = r, row
     return best_row if best >= threshold else None
@@ -62,7 +68,7 @@ def match_commemoration(event: str, threshold: float = 0.72) -> dict | None:
     key = re.sub(r"^ngay ", "", fold(event))
     best, best_row = 0.0, None
     for variant, row in _commemoration_index():
-        r = SequenceMatcher(None, key, variant, autojunk=False).ratio()
+        r = similarity(key, variant)
         if key.startswith(variant) or variant.startswith(key) and len(key) > 8:
             r = max(r, 0.9)
         if r > best:
