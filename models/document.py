@@ -109,6 +109,8 @@ class SourceInfo(BaseModel):
     kind: str
     pages: int
     reader: str
+    page_sizes: list[tuple[float, float]] = Field(
+        default_factory=list, description="width, height of each page in PDF points: the frame of every bbox")
 
 
 class Warning(BaseModel):

@@ -79,7 +79,8 @@ def parse(path: str | Path, options: ParseOptions) -> PlanDocument:
     outline = body_mod.outline(st.paragraphs)
 
     doc = PlanDocument(
-        source=SourceInfo(file=Path(path).name, sha256=sha256, kind=source.kind, pages=len(source.pages), reader=source.reader),
+        source=SourceInfo(file=Path(path).name, sha256=sha256, kind=source.kind, pages=len(source.pages), reader=source.reader,
+                          page_sizes=[(round(p.width, 1), round(p.height, 1)) for p in source.pages]),
         number=tv(number),
         symbol=SymbolParts(**symbol) if symbol else None,
         doc_type=tv(doc_type),

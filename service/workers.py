@@ -89,18 +89,18 @@ class ParsePool:
         with self._lock:
             self._in_flight -= 1
 
-    async def parse(self, job: ParseJob) -> str:
-        """The parsed document's JSON, or an ApiError saying why not."""
+    async def run(self, fn, *args, label: str = ""):
+        """Run `fn(*args)` in a worker; it returns ("ok", payload, "") or ("error", code, message)."""
         self._admit()
         try:
-            future = self._pool.schedule(run_job, args=(job,), timeout=self.timeout_s)
+            future = self._pool.schedule(fn, args=args, timeout=self.timeout_s)
             try:
                 status, first, second = await asyncio.wrap_future(future)
             except FutureTimeout:
                 raise ApiError(504, "timeout", f"Đọc tài liệu quá {self.timeout_s:g} giây nên đã dừng / "
                                                f"parsing took longer than {self.timeout_s:g} s and was stopped") from None
             except ProcessExpired as exc:
-                log.warning("worker died on %s (exit code %s)", job.display_name, exc.exitcode)
+                log.warning("worker died on %s (exit code %s)", label, exc.exitcode)
                 raise ApiError(422, "too_demanding", "Tài liệu cần quá nhiều tài nguyên để đọc / reading this document "
                                                      "needed more memory or time than allowed") from None
         finally:
@@ -108,6 +108,10 @@ class ParsePool:
         if status == "ok":
             return first
         raise ApiError(STATUS_OF_CODE.get(first, DEFAULT_PARSE_ERROR_STATUS), first, second)
+
+    async def parse(self, job: ParseJob) -> str:
+        """The parsed document's JSON, or an ApiError saying why not."""
+        return await self.run(run_job, job, label=job.display_name)
 
     def close(self) -> None:
         self._pool.stop()
