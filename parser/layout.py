@@ -97,6 +97,8 @@ class PageLayout:
 
 
 def _rows_of(page: Page) -> list[Row]:
+    for w in page.words:
+        w.page = page.number
     words = sorted(page.words, key=lambda w: w.bottom - 0.22 * w.size)
     groups: list[list[Word]] = []
     base = 0.0

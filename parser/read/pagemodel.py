@@ -25,6 +25,8 @@ class Word:
     # readers that know paragraph boundaries (DOCX) give each paragraph an id;
     # -1 means "find lines and paragraphs from geometry"
     block: int = -1
+    # 1-based page the word is printed on (set by layout; a paragraph may run across a page break)
+    page: int = 0
 
     @property
     def height(self) -> float:

@@ -70,7 +70,7 @@ class DocumentText:
             self._append(text)
             pieces.append(text)
             self._ends.append(self._length)
-            self._words.append((page, (w.x0, w.top, w.x1, w.bottom), w.confidence))
+            self._words.append((w.page or page, (w.x0, w.top, w.x1, w.bottom), w.confidence))
         return TextRef("".join(pieces), start, self._length, page)
 
     def provenance(self, start: int, end: int) -> dict:
