@@ -4,7 +4,6 @@
 """
 from __future__ import annotations
 
-import hmac
 import json
 import shutil
 import subprocess
@@ -22,8 +21,10 @@ from service.archive import open_store
 from service.config import Settings
 from service.errors import ApiError, error_body, install_error_handlers
 from service.limits import BodyLimitMiddleware
-from service.uploads import MEDIA_TYPES, content_disposition, discard, save_upload
-from service.workers import ParseJob, ParsePool
+from service.auth import require_api_key
+from service.uploads import MEDIA_TYPES, content_disposition, discard, receive_upload
+from service.web.routes import install_web
+from service.workers import ParsePool
 
 API = "/api/v1"
 DOC_ID = Path(pattern=r"^[0-9a-f]{64}$", description="the document id: SHA-256 of the original file")
@@ -68,9 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        app.state.settings = settings
         app.state.store = open_store(settings.db)
         app.state.pool = ParsePool(settings.workers, settings.queue_size, settings.parse_timeout_s,
-                                   settings.worker_memory_mb)
+                                   settings.worker_memory_mb, settings.max_pages)
         app.state.ocr_status = (0.0, (False, ""))
         try:
             yield
@@ -84,29 +86,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     _serve_docs_offline(app)
     install_error_handlers(app)
+    install_web(app, settings.preview_dir)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["*"])
-
-    def require_api_key(request: Request) -> None:
-        if not settings.api_key:
-            return
-        given = request.headers.get("x-api-key") or request.headers.get("authorization", "").removeprefix("Bearer ")
-        if not hmac.compare_digest(given.encode(), settings.api_key.encode()):
-            raise ApiError(401, "unauthorized", "Cần khóa API hợp lệ (tiêu đề X-API-Key) / "
-                                                "a valid API key is required (X-API-Key header)")
-
-    async def receive(file: UploadFile):
-        upload = await run_in_threadpool(save_upload, file.file, file.filename)
-        if upload.size == 0:
-            discard(upload)
-            raise ApiError(422, "empty_file", "Tệp rỗng (0 byte) / the file is empty (0 bytes)")
-        return upload
-
-    async def parsed_json(request: Request, upload, ocr: str) -> str:
-        job = ParseJob(str(upload.path), upload.display_name, ocr, settings.max_pages)
-        return await request.app.state.pool.parse(job)
 
     @app.get("/healthz", tags=["ops"], summary="the process is up")
     def healthz():
@@ -137,9 +121,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               response_model=PlanDocument, responses=ERRORS)
     async def parse(request: Request, file: UploadFile = File(..., description="a PDF or DOCX file"),
                     ocr: OcrMode = Query("auto", description="OCR scanned pages: auto, always, never")):
-        upload = await receive(file)
+        upload = await receive_upload(file)
         try:
-            data = await parsed_json(request, upload, ocr)
+            data = await request.app.state.pool.parse(str(upload.path), upload.display_name, ocr)
         finally:
             discard(upload)
         return Response(data, media_type="application/json")
@@ -150,12 +134,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                          401: {"description": "API key missing or wrong", "content": ERROR_SCHEMA}, **ERRORS})
     async def keep_document(request: Request, file: UploadFile = File(..., description="a PDF or DOCX file"),
                             ocr: OcrMode = Query("auto")):
-        upload = await receive(file)
+        upload = await receive_upload(file)
         store = request.app.state.store
         try:
             created = False
             if not await run_in_threadpool(store.has, upload.sha256):
-                data = await parsed_json(request, upload, ocr)
+                data = await request.app.state.pool.parse(str(upload.path), upload.display_name, ocr)
                 kind = json.loads(data)["source"]["kind"]
                 content = await run_in_threadpool(upload.path.read_bytes)
                 created = await run_in_threadpool(store.put, upload.sha256, upload.display_name, MEDIA_TYPES[kind],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,6 +33,9 @@ class Settings:
     # documents allowed to wait for a worker; more get 503 + Retry-After
     queue_size: int = field(default_factory=lambda: _env_int("VANBAN_QUEUE", 16))
     worker_memory_mb: int = field(default_factory=lambda: _env_int("VANBAN_WORKER_MEMORY_MB", 2048))
+    # uploads shown on the web page before the user keeps them
+    preview_dir: Path = field(default_factory=lambda: Path(
+        os.environ.get("VANBAN_PREVIEW_DIR") or Path(tempfile.gettempdir()) / f"vanban-previews-{os.getuid()}"))
     api_key: str | None = field(default_factory=lambda: os.environ.get("VANBAN_API_KEY") or None)
     cors_origins: tuple[str, ...] = field(default_factory=lambda: tuple(
         o.strip() for o in os.environ.get("VANBAN_CORS_ORIGINS", "").split(",") if o.strip()))

@@ -12,6 +12,7 @@ log = logging.getLogger("vanban.service")
 
 # parser error codes (parser.errors) -> HTTP status
 STATUS_OF_CODE = {
+    "not_found": 404,
     "too_large": 413,
     "timeout": 504,
     "missing_dependency": 503,

@@ -48,6 +48,19 @@ def save_upload(stream, raw_name: str | None, directory: str | None = None) -> S
     return SavedUpload(Path(tmp), digest.hexdigest(), size, display_name(raw_name))
 
 
+async def receive_upload(file) -> SavedUpload:
+    """Save a FastAPI UploadFile (already spooled by Starlette) without blocking the event loop; refuse empty files."""
+    from fastapi.concurrency import run_in_threadpool
+
+    from service.errors import ApiError
+
+    upload = await run_in_threadpool(save_upload, file.file, file.filename)
+    if upload.size == 0:
+        discard(upload)
+        raise ApiError(422, "empty_file", "Tệp rỗng (0 byte) / the file is empty (0 bytes)")
+    return upload
+
+
 def content_disposition(filename: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode() or "document"
     ascii_name = ascii_name.replace('"', "").replace("\\", "")

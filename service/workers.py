@@ -65,8 +65,9 @@ def run_job(job: ParseJob) -> tuple[str, str, str]:
 
 
 class ParsePool:
-    def __init__(self, workers: int, queue_size: int, timeout_s: float, memory_mb: int):
+    def __init__(self, workers: int, queue_size: int, timeout_s: float, memory_mb: int, max_pages: int = 300):
         self.workers = workers
+        self.max_pages = max_pages
         self.capacity = workers + queue_size
         self.timeout_s = timeout_s
         self._pool = ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(memory_mb,))
@@ -109,9 +110,9 @@ class ParsePool:
             return first
         raise ApiError(STATUS_OF_CODE.get(first, DEFAULT_PARSE_ERROR_STATUS), first, second)
 
-    async def parse(self, job: ParseJob) -> str:
+    async def parse(self, path: str, display_name: str, ocr: str) -> str:
         """The parsed document's JSON, or an ApiError saying why not."""
-        return await self.run(run_job, job, label=job.display_name)
+        return await self.run(run_job, ParseJob(path, display_name, ocr, self.max_pages), label=display_name)
 
     def close(self) -> None:
         self._pool.stop()

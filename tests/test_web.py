@@ -1,0 +1,100 @@
+"""The web pages in a real headless Chromium against a real server. Screenshots land in tests/artifacts/."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from service.config import Settings
+from tests.live_server import live_server
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "samples" / "nd-149-kh-ldld-2023.pdf"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("web")
+    config = Settings(db=str(tmp / "archive.db"), workers=2, api_key=None, cors_origins=(), preview_dir=tmp / "previews")
+    with live_server(config) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: apt-get install chromium")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def wait_first_page_image(page: Page) -> None:
+    page.wait_for_function("document.images.length > 0 && document.images[0].complete && document.images[0].naturalWidth > 0")
+
+
+def test_upload_outlines_movements_and_keeps_the_document(base, page):
+    external = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(base) and not r.url.startswith("blob:") else None)
+    page.goto(base + "/")
+    page.set_input_files("#file", str(SEED))
+    page.wait_for_selector(".group-movement .field")
+    wait_first_page_image(page)
+    movements = page.locator(".group-movement .field .value").all_inner_texts()
+    assert "Lao động giỏi, Lao động sáng tạo" in movements
+    assert page.locator(".group-header .value").first.inner_text() == "149/KH-LĐLĐ"
+    # every movement is outlined on the page; the first one sits on page 1
+    first = page.locator(".group-movement .field").first
+    field_id = first.get_attribute("data-field")
+    box = page.locator(f'.box[data-field="{field_id}"]').first
+    assert box.evaluate("b => b.parentElement.id") == "page-1"
+    assert page.locator(".box-movement").count() >= len(movements)
+    first.click()
+    # clicking a field highlights its box and scrolls it into view
+    page.wait_for_function(f"""() => {{
+        const b = document.querySelector('.box[data-field="{field_id}"]');
+        const r = b.getBoundingClientRect();
+        return b.classList.contains("focused") && r.top >= 0 && r.bottom <= window.innerHeight;
+    }}""")
+    page.screenshot(path=str(ARTIFACTS / "upload-result.png"))
+
+    page.click("#keep")
+    page.wait_for_selector("#kept:not([hidden])")
+    page.click("#kept")
+    page.wait_for_selector(".group-movement .field")
+    wait_first_page_image(page)
+    assert "Lao động giỏi, Lao động sáng tạo" in page.locator(".group-movement .field .value").all_inner_texts()
+    page.screenshot(path=str(ARTIFACTS / "document-view.png"))
+    assert external == [], "the pages load nothing from outside"
+
+
+def test_an_unreadable_upload_shows_the_reason(base, page, tmp_path):
+    bad = tmp_path / "ke-hoach.pdf"
+    bad.write_text("<html>không phải PDF</html>")
+    page.goto(base + "/")
+    page.set_input_files("#file", str(bad))
+    page.wait_for_selector("#message:not([hidden])")
+    assert "không phải PDF" in page.inner_text("#message")
+    assert page.locator("#progress").is_hidden()
+    page.screenshot(path=str(ARTIFACTS / "upload-error.png"))
+
+
+def test_an_unknown_document_shows_a_page_not_a_blank(base, page):
+    response = page.goto(base + "/documents/" + "0" * 64)
+    assert response.status == 404
+    assert "Không có tài liệu" in page.inner_text("main")
