@@ -29,6 +29,17 @@ def test_legal_bases_take_number_date_type_and_issuer():
     assert b.value["issuer"] == "Ủy ban Nhân dân tỉnh"
 
 
+def test_legal_basis_text_is_its_whole_clause():
+    _, (p,) = refs("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022; Căn cứ Nghị định số 98/2023/NĐ-CP "
+                   "ngày 31/12/2023 của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng; "
+                   "Căn cứ Kế hoạch số 05/KH-UBND ngày 04/01/2024 của UBND tỉnh, Ban Thường vụ phát động thi đua.")
+    texts = [b.value["text"] for b in legal_bases.legal_bases(analyse([p]))]
+    assert texts == ["Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022",
+                     "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 của Chính phủ quy định chi tiết thi hành "
+                     "một số điều của Luật Thi đua, khen thưởng",
+                     "Căn cứ Kế hoạch số 05/KH-UBND ngày 04/01/2024 của UBND tỉnh"]
+
+
 def test_legal_bases_do_not_borrow_a_later_date_and_keep_codes():
     _, (p,) = refs("Căn cứ Luật Quản lý ngày 29/6/2024 (được sửa đổi, bổ sung tại Luật số 118/2025/QH15); "
                    "Nghị định số 181/2024/NĐ-CP ngày 31/12/2024 của Chính phủ và QCVN 01:2019/BCT, qua thẩm định")

@@ -28,6 +28,20 @@ def _number_of(span) -> str:
     return span.text
 
 
+def _clause_text(text: str, floor: int, start: int, ceiling: int, limit: int = 220) -> str:
+    """The words around one reference: from the clause or list item it opens to the next `;`, reference or sentence end."""
+    head = max(text.rfind(";", floor, start), text.rfind(". ", floor, start), floor - 1) + 1
+    if start - head > 60:  # a long lead-in: keep the words just before the reference
+        head = text.rfind(" ", head, start - 40) + 1
+    stop = re.search(r";|\.(?:\s|$)|,\s+(?=[A-ZĐÂÊÔƠƯ][\w ]{2,30}(?:phát động|ban hành|xây dựng|quyết định)\b)",
+                     text[start:ceiling])
+    end = start + stop.start() if stop else ceiling
+    if end - head > limit:
+        end = text.rfind(" ", head, head + limit)
+        return text[head:end].strip(" ,") + " …"
+    return text[head:end].strip(" ,")
+
+
 def legal_bases(analysed) -> list[Found]:
     """Document references (spaCy DOC_REF matches) with the date and issuer that follow them."""
     found: list[Found] = []
@@ -35,11 +49,9 @@ def legal_bases(analysed) -> list[Found]:
     for ref, doc in analysed:
         text = ref.text
         clause = next((e.text for e in doc.ents if e.label_ == "CLAUSE" and e.start_char < 3), "Căn cứ")
-        matches = [e for e in doc.ents if e.label_ == "DOC_REF"]
+        matches = [e for e in doc.ents if e.label_ == "DOC_REF" and re.search(r"\d", _number_of(e))]
         for k, m in enumerate(matches):
             number = _number_of(m).rstrip(".,;:)")
-            if not re.search(r"\d", number):
-                continue
             key = number.replace(" ", "")
             if key in seen:
                 continue
@@ -59,6 +71,6 @@ def legal_bases(analysed) -> list[Found]:
                 "date": when,
                 "issuer": who.group("who").strip() if who else None,
                 "clause": clause[:1].upper() + clause[1:],
-                "text": text[max(0, m.start_char - 40):m.end_char + 60].strip(),
+                "text": _clause_text(text, matches[k - 1].end_char if k else 0, m.start_char, tail_end),
             }, ref.start + m.start_char, end))
     return found
