@@ -32,7 +32,7 @@ class Settings:
     workers: int = field(default_factory=lambda: _env_int("VANBAN_WORKERS", max(1, min(os.cpu_count() or 1, 4))))
     # documents allowed to wait for a worker; more get 503 + Retry-After
     queue_size: int = field(default_factory=lambda: _env_int("VANBAN_QUEUE", 16))
-    worker_memory_mb: int = field(default_factory=lambda: _env_int("VANBAN_WORKER_MEMORY_MB", 2048))
+    worker_memory_mb: int = field(default_factory=lambda: _env_int("VANBAN_WORKER_MEMORY_MB", 4096))
     # uploads shown on the web page before the user keeps them
     preview_dir: Path = field(default_factory=lambda: Path(
         os.environ.get("VANBAN_PREVIEW_DIR") or Path(tempfile.gettempdir()) / f"vanban-previews-{os.getuid()}"))

@@ -28,7 +28,7 @@ LIMIT = 3 * MB
 
 def settings(db: Path, **changes) -> Settings:
     base = dict(db=str(db), max_upload_bytes=LIMIT, max_pages=300, parse_timeout_s=60, workers=2, queue_size=8,
-                worker_memory_mb=2048, api_key=None, cors_origins=())
+                worker_memory_mb=4096, api_key=None, cors_origins=())
     return Settings(**{**base, **changes})
 
 
@@ -232,7 +232,7 @@ def test_api_key_guards_writes_and_cors_follows_configuration(tmp_path):
 
 
 def test_a_hang_costs_only_its_worker(tmp_path):
-    slow = bad_inputs.slow_to_read(tmp_path, 1_500_000)
+    slow = bad_inputs.slow_to_read(tmp_path, 800_000)
     with live_server(settings(tmp_path / "t.db", workers=1, parse_timeout_s=1)) as base:
         assert_error(upload(base, slow), 504, "timeout")
         # the worker was replaced; the next document parses
@@ -248,12 +248,12 @@ def test_a_decompression_bomb_costs_only_its_worker(tmp_path):
 
 
 def test_more_work_than_workers_gets_503_with_retry_after(tmp_path):
-    slow = bad_inputs.slow_to_read(tmp_path, 1_500_000)
+    slow = bad_inputs.slow_to_read(tmp_path, 800_000)
     with live_server(settings(tmp_path / "q.db", workers=1, queue_size=0, parse_timeout_s=60)) as base:
         first: list[httpx.Response] = []
         worker = threading.Thread(target=lambda: first.append(upload(base, slow)))
         worker.start()
-        time.sleep(1.0)  # the slow document occupies the only worker
+        time.sleep(0.5)  # the slow document (about 2 s) occupies the only worker
         resp = upload(base, SEED)
         worker.join()
         assert_error(resp, 503, "busy")
