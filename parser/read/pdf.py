@@ -76,10 +76,12 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
                                        f"cannot be read: the PDF's structure is damaged") from exc
             width, height = page.get_size()
             textpage = page.get_textpage()
-            text = textpage.get_text_range()
             glyphs: list[Glyph] = []
             for i in range(textpage.count_chars()):
-                ch = text[i] if i < len(text) else ""
+                # one code point per pdfium char; get_text_range() is UTF-16, where a character beyond the BMP
+                # (a math italic 𝑄) takes two units and would shift every later index
+                code = raw.FPDFText_GetUnicode(textpage, i)
+                ch = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else ""
                 if not ch or ch in "\r\n":
                     continue
                 if ch in "\x02\ufffe":  # pdfium reports a hyphen at a line end as U+0002 (U+FFFE in its text)
