@@ -35,6 +35,11 @@ def read(path: str, options: ParseOptions) -> tuple[SourceDocument, str]:
         from parser.read.pdf import read_pdf
 
         source = read_pdf(path, max_pages=options.max_pages)
+        if options.ocr != "never":
+            # pages whose text layer is missing, thin on a scan, or not Vietnamese are OCRed
+            from parser.read.ocr import apply_ocr
+
+            source = apply_ocr(source, options.ocr)
     if not source.pages:
         raise NoPagesError("Tài liệu không có trang nào / the document has no pages")
     return source, info.sha256

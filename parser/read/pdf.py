@@ -15,6 +15,7 @@ from parser.errors import DamagedFileError, EncryptedError
 from parser.read.annotations import widget_glyphs
 from parser.read.pagemodel import Page, SourceDocument
 from parser.read.words import Glyph, style_of, words_from_glyphs
+from parser.text.legacy import decode_legacy_glyphs
 
 READERS = ("pdfium", "pdfplumber")
 
@@ -30,6 +31,8 @@ def read_pdf(path: str, reader: str = "pdfium", max_pages: int | None = None) ->
 
 
 def _make_page(path: str, number: int, width: float, height: float, glyphs: list[Glyph], has_widgets: bool) -> Page:
+    # TCVN3 (.VnTime) / VNI (VNI-Times) fonts -> Unicode, per font; Unicode text passes as is
+    glyphs = decode_legacy_glyphs(glyphs)
     if not has_widgets:
         return Page(number=number, width=width, height=height, words=words_from_glyphs(glyphs))
     # a stamped widget covers what the page printed beneath it ("tháng 4" stamped over with "5"),
