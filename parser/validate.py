@@ -5,6 +5,10 @@ from models.document import PlanDocument, Warning
 from parser.nlp import is_person_name
 
 
+# below this a value (built from OCR words Tesseract was unsure of) is flagged for a person to check
+LOW_CONFIDENCE = 0.6
+
+
 def validate(doc: PlanDocument) -> PlanDocument:
     warn = doc.warnings.append
     year = int(doc.issued_date.value[:4]) if doc.issued_date and doc.issued_date.value else None
@@ -22,8 +26,19 @@ def validate(doc: PlanDocument) -> PlanDocument:
     for name in ("number", "issuer", "issued_date", "title", "doc_type"):
         if getattr(doc, name) is None:
             warn(Warning(field=name, message=f"Không tìm thấy trường {name} / field {name} not found"))
+    low = [(name, getattr(doc, name)) for name in ("number", "doc_type", "issuer", "place", "issued_date", "title")]
+    low += [(f"signer.{k}", getattr(doc.signer, k)) for k in ("authority", "position")]
+    for name, value in low:
+        if value is not None and value.confidence < LOW_CONFIDENCE:
+            warn(Warning(field=name, page=value.page,
+                         message=f"“{value.value}” đọc được với độ tin cậy thấp ({value.confidence:.0%}), cần kiểm tra / "
+                                 f"read with low confidence: check it"))
     if doc.signer.name is None:
         warn(Warning(field="signer", message="Không tìm thấy tên người ký / signer's name not found"))
+    elif doc.signer.name.confidence < LOW_CONFIDENCE:
+        warn(Warning(field="signer.name", page=doc.signer.name.page,
+                     message=f"“{doc.signer.name.value}” đọc được với độ tin cậy thấp ({doc.signer.name.confidence:.0%}), "
+                             f"cần kiểm tra / read with low confidence: check it"))
     elif not is_person_name(doc.signer.name.value):
         doc.signer.name.confidence = min(doc.signer.name.confidence, 0.6)
         warn(Warning(field="signer.name", page=doc.signer.name.page,

@@ -111,3 +111,15 @@ def test_provenance_maps_a_span_back_to_its_boxes():
     assert prov["page"] == 1
     assert prov["bbox"] == (50.0, 0.0, 58.0, 12.0)  # the sixth word
     assert prov["span"] == (start, start + 10)
+
+
+def test_values_read_with_low_confidence_are_flagged():
+    from models.document import PlanDocument, Signer, SourceInfo, TextValue
+    from parser.validate import validate
+
+    doc = PlanDocument(source=SourceInfo(file="scan.pdf", sha256="0" * 64, kind="pdf", pages=1, reader="pdfium+ocr"),
+                       number=TextValue(value="1105/KH-ĐKT", page=1, confidence=0.42),
+                       title=TextValue(value="Kiểm tra", page=1, confidence=0.97),
+                       signer=Signer(name=TextValue(value="Nguyễn Văn An", page=1, confidence=0.5)))
+    flagged = {w.field for w in validate(doc).warnings if "độ tin cậy thấp" in w.message}
+    assert flagged == {"number", "signer.name"}

@@ -372,3 +372,19 @@ def test_legacy_text_layer_both_readers(seed, tmp_path):
             assert "Ủy ban Nhân dân tỉnh" in texts[reader]
             assert not re.search("[µ¹§®ÕæøÖïñ\xad]", texts[reader]), texts[reader][:200]
         assert texts["pdfium"] == texts["pdfplumber"]
+
+
+def test_docx_runs_in_legacy_fonts_are_read_as_unicode(tmp_path):
+    import docx
+
+    from parser.read.docx import read_docx
+    from parser.text.legacy import from_unicode
+
+    document = docx.Document()
+    document.add_paragraph().add_run(from_unicode("Kế hoạch tổ chức phong trào thi đua", "tcvn3")).font.name = ".VnTime"
+    document.add_paragraph().add_run(from_unicode("Lao động giỏi, Lao động sáng tạo", "vni")).font.name = "VNI-Times"
+    document.add_paragraph("Nam Định, ngày 17 tháng 2 năm 2023")
+    path = tmp_path / "legacy.docx"
+    document.save(path)
+    words = " ".join(w.text for w in read_docx(str(path)).pages[0].words)
+    assert words == "Kế hoạch tổ chức phong trào thi đua Lao động giỏi, Lao động sáng tạo Nam Định, ngày 17 tháng 2 năm 2023"

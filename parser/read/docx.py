@@ -13,6 +13,7 @@ import zipfile
 
 from parser.errors import DamagedFileError
 from parser.read.pagemodel import Page, SourceDocument, Word
+from parser.text.legacy import detect_legacy, to_unicode
 
 WIDTH, HEIGHT = 595.3, 841.9
 LEFT, RIGHT, TOP = 85.0, 560.0, 57.0
@@ -34,7 +35,7 @@ class _Layout:
         """Place one paragraph in [x0, x1] at y; returns the y under it."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-        runs = [(r.text, r) for r in par.runs]
+        runs = [(_unicode_run(r), r) for r in par.runs]
         text = unicodedata.normalize("NFC", "".join(t for t, _ in runs)).replace("\t", " ")
         size = next((r.font.size.pt for _, r in runs if r.font.size), None) or (
             par.style.font.size.pt if par.style is not None and par.style.font.size else self.default_size)
@@ -63,6 +64,13 @@ class _Layout:
             x += w + size * 0.25
         space_after = fmt.space_after.pt if fmt.space_after is not None else size * 0.3
         return y + size * 1.15 + max(2.0, space_after)
+
+
+def _unicode_run(run) -> str:
+    """A run typed in a TCVN3 (.VnTime) or VNI font, converted to Unicode; Unicode runs as they are."""
+    font = run.font.name or ""
+    encoding = detect_legacy(run.text, font)
+    return to_unicode(run.text, encoding, font) if encoding else run.text
 
 
 def _has_page_break(par) -> bool:
