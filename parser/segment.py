@@ -16,6 +16,8 @@ from parser.text.document_text import DocumentText, TextRef
 from parser.text.repair import join_split_letters
 
 NUMBER_LINE = re.compile(r"^\s*S[ốô]\s*[:;.]?\s*(?=[\d/]|$|\s)", re.I)
+# Decree 30 writes the label "Số:"; a "SỐ 1050/QĐ-SCT" without the colon can be the end of an issuer's name
+LABELLED_NUMBER = re.compile(r"^\s*S[ốô]\s*:", re.I)
 DATE_LINE = re.compile(r",?\s*ngày\s*[\d.…_ ]*\s*tháng", re.I)
 RECIPIENTS_HEAD = re.compile(r"^\s*N[ơo]i\s+nh[ậa]n\s*:?", re.I)
 ADDRESSEES_HEAD = re.compile(r"^\s*Kính\s+gửi\s*:?", re.I)
@@ -65,13 +67,16 @@ def _left(seg: Segment, layout: PageLayout) -> bool:
 def _find_header(pages: list[PageLayout]) -> tuple[int, int] | None:
     """(page index, row index) of the last header row: the number or place-date row."""
     for p, layout in enumerate(pages[:3]):
-        number_row = date_row = None
+        number_row = labelled_row = date_row = None
         for i, row in enumerate(layout.rows[:40]):
             for seg in row.segments:
                 if number_row is None and NUMBER_LINE.match(seg.text) and _left(seg, layout):
                     number_row = i
+                if labelled_row is None and LABELLED_NUMBER.match(seg.text) and _left(seg, layout):
+                    labelled_row = i
                 if date_row is None and DATE_LINE.search(seg.text) and not _left(seg, layout) and "năm" in row.text:
                     date_row = i
+        number_row = labelled_row if labelled_row is not None else number_row
         if number_row is not None or date_row is not None:
             return p, max(r for r in (number_row, date_row) if r is not None)
     return None
@@ -129,12 +134,14 @@ def _read_header(st: Structure, layout: PageLayout, rows: list[Row]) -> None:
             left.append(l)
         if r:
             right.append(r)
+    is_number = LABELLED_NUMBER.match if any(LABELLED_NUMBER.match(" ".join(s.text for s in segs)) for segs in left) \
+        else NUMBER_LINE.match
     for segs in left:
         text = " ".join(s.text for s in segs)
         if DECORATION.match(text):
             continue
         ref = _add(st.text, segs, layout)
-        if NUMBER_LINE.match(text):
+        if is_number(text):
             st.number_line = ref
         elif st.number_line is None:
             st.header_left.append(ref)
@@ -178,9 +185,15 @@ def _read_title(st: Structure, layout: PageLayout, i: int) -> int:
             if st.title_lines:
                 break
             continue
+        if len(text) <= 2 and not any(c.isalpha() for c in text):
+            i += 1  # a stray mark on a scan (a digit, a dot) between the type line and the title
+            continue
         if len(row.segments) != 1:
             break
         seg = row.segments[0]
+        previous = st.title_lines[-1] if st.title_lines else st.type_line
+        if row.top - previous.top > 2.2 * max(seg.size, previous.size, 1.0):
+            break  # a wide gap ends the title: what follows is another block (e.g. the issuing authority)
         centered = abs(seg.center - layout.middle) < 0.06 * layout.width
         if not (seg.bold and (centered or seg.block >= 0)) or ADDRESSEES_HEAD.match(text):
             break
