@@ -21,6 +21,7 @@ from service.archive import open_store
 from service.config import Settings
 from service.errors import ApiError, error_body, install_error_handlers
 from service.limits import BodyLimitMiddleware
+from service import search_api
 from service.auth import require_api_key
 from service.uploads import MEDIA_TYPES, content_disposition, discard, receive_upload
 from service.web.routes import install_web
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _serve_docs_offline(app)
     install_error_handlers(app)
     install_web(app, settings.preview_dir)
+    app.include_router(search_api.router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],

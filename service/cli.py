@@ -3,6 +3,7 @@
     vanban parse FILE_OR_DIR... [--out DIR] [--ocr auto|always|never]
     vanban schema
     vanban serve [--host 127.0.0.1] [--port 8000] [--db FILE] [--workers N]
+    vanban index | search | movements | export   (the archive: service/archive_cli.py)
 """
 from __future__ import annotations
 
@@ -143,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--workers", type=int, help="parser processes (default: cores, at most 4; env VANBAN_WORKERS)")
     v.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     v.set_defaults(func=cmd_serve)
+    from service.archive_cli import add_commands
+
+    add_commands(sub)  # index, search, movements, export
     return ap
 
 

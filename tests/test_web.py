@@ -98,3 +98,49 @@ def test_an_unknown_document_shows_a_page_not_a_blank(base, page):
     response = page.goto(base + "/documents/" + "0" * 64)
     assert response.status == 404
     assert "Không có tài liệu" in page.inner_text("main")
+
+
+def _keep(base: str, path: Path) -> str:
+    import httpx
+
+    with path.open("rb") as fh:
+        resp = httpx.post(f"{base}/api/v1/documents", files={"file": (path.name, fh)}, timeout=120)
+    assert resp.status_code in (200, 201), resp.text
+    return resp.json()["id"]
+
+
+def test_search_without_diacritics_finds_the_plan(base, page):
+    doc_id = _keep(base, SEED)
+    page.goto(base + "/search")
+    page.fill("input[name=q]", "lao dong sang tao")
+    page.fill("input[name=from]", "2023")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".result-item a")
+    assert "149/KH-LĐLĐ" in page.inner_text(".results")
+    marked = page.locator(".snippet mark").all_inner_texts()
+    assert "sáng tạo" in " ".join(marked).lower() or "Sáng" in marked
+    page.screenshot(path=str(ARTIFACTS / "search.png"))
+    page.click(f'a[href="/documents/{doc_id}"]')
+    page.wait_for_selector(".group-movement .field")
+    # a year range that excludes the plan finds nothing, and says so
+    page.goto(base + "/search?q=lao+dong+sang+tao&from=2024")
+    assert page.locator(".result-item").count() == 0
+    assert "Không tìm thấy" in page.inner_text(".results")
+
+
+def test_a_movement_shows_its_plans_per_year(base, page):
+    _keep(base, SEED)
+    page.goto(base + "/movements")
+    page.click("text=Lao động giỏi, Lao động sáng tạo")
+    page.wait_for_selector("svg.chart")
+    bars = page.locator("svg.chart rect.bar")
+    assert bars.count() >= 1
+    assert "2023" in bars.first.locator("title").text_content()
+    assert "LĐLĐ TỈNH NAM ĐỊNH" in page.text_content("svg.chart")
+    assert "149/KH-LĐLĐ" in page.inner_text(".results")
+    page.screenshot(path=str(ARTIFACTS / "movement.png"), full_page=True)
+
+
+def test_a_mistyped_year_is_said_on_the_page(base, page):
+    page.goto(base + "/search?q=thi+dua&from=hai-nghin")
+    assert "không phải là năm" in page.inner_text(".message-inline")

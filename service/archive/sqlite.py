@@ -1,11 +1,25 @@
-"""The default store: one SQLite file (WAL, busy timeout), nothing to install."""
+"""The default store: one SQLite file (WAL, busy timeout, FTS5 with `remove_diacritics 2`), nothing to install.
+
+Writers take the write lock up front (BEGIN IMMEDIATE) and wait for it (busy timeout, then retries with
+back-off), so two indexers on one file queue up instead of failing with "database is locked".
+"""
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from pathlib import Path
+from typing import Callable, TypeVar
 
-from service.archive.store import StoredFile
+from service.archive.records import IndexRecord
+from service.archive.search import Filters, fts5_expression
+from service.archive.sqlbase import ArchiveBase
+from service.archive.textfold import Query
+
+T = TypeVar("T")
+SCHEMA_VERSION = 3
+BUSY_TIMEOUT_MS = 30_000
+LOCK_PATIENCE_S = 600  # how long a writer keeps retrying a locked database before giving up
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -15,62 +29,284 @@ CREATE TABLE IF NOT EXISTS documents (
     size        INTEGER NOT NULL,
     created_at  REAL NOT NULL,
     parsed_json TEXT NOT NULL,
-    content     BLOB NOT NULL
+    content     BLOB NOT NULL          -- empty when indexed from a folder without keeping a copy
+);
+CREATE TABLE IF NOT EXISTS catalog (
+    seq          INTEGER PRIMARY KEY,
+    sort_key     INTEGER NOT NULL UNIQUE,   -- yyyymmdd * 1e8 + seq: newest first, year ranges; the FTS rowid
+    doc_id       TEXT NOT NULL UNIQUE,
+    filename     TEXT NOT NULL,
+    source_path  TEXT,
+    number       TEXT,
+    title        TEXT,
+    doc_type     TEXT,
+    doc_type_key TEXT,
+    issuer       TEXT,
+    parent_issuer TEXT,
+    issued_date  TEXT,
+    year         INTEGER,
+    pages        INTEGER NOT NULL DEFAULT 0,
+    digest       TEXT NOT NULL,            -- themes, phases, anniversaries (JSON)
+    indexed_at   REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS catalog_type ON catalog(doc_type_key, sort_key);
+CREATE INDEX IF NOT EXISTS catalog_year ON catalog(year);
+CREATE TABLE IF NOT EXISTS doc_texts (seq INTEGER PRIMARY KEY, text BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS movements (
+    id         TEXT PRIMARY KEY,
+    kb_key     TEXT UNIQUE,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS movement_names (
+    seq         INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    movement_id TEXT NOT NULL,
+    name        TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS document_movements (
+    movement_id  TEXT NOT NULL,
+    sort_key     INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,
+    position     INTEGER NOT NULL,          -- order of first mention in the plan
+    name         TEXT NOT NULL,
+    kind         TEXT,
+    period       TEXT,
+    year         INTEGER,
+    issuer_id    INTEGER NOT NULL,
+    doc_type_key TEXT,
+    PRIMARY KEY (movement_id, sort_key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dm_seq ON document_movements(seq);
+CREATE INDEX IF NOT EXISTS dm_issuer ON document_movements(issuer_id, doc_type_key);
+CREATE TABLE IF NOT EXISTS issuers (
+    id     INTEGER PRIMARY KEY,
+    key    TEXT NOT NULL UNIQUE,           -- name | search words
+    name   TEXT,
+    tokens TEXT NOT NULL                   -- issuer, parent issuer, code, abbreviations: folded words
+);
+-- counters kept in each plan's transaction: movement queries never aggregate per-plan rows
+CREATE TABLE IF NOT EXISTS movement_years (
+    movement_id  TEXT NOT NULL,
+    year         INTEGER NOT NULL,         -- 0: unknown
+    doc_type_key TEXT NOT NULL,            -- '': unknown
+    plans        INTEGER NOT NULL,
+    PRIMARY KEY (movement_id, year, doc_type_key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS my_year ON movement_years(year);
+CREATE TABLE IF NOT EXISTS movement_issuers (
+    movement_id TEXT NOT NULL,
+    year        INTEGER NOT NULL,
+    issuer_id   INTEGER NOT NULL,
+    plans       INTEGER NOT NULL,
+    PRIMARY KEY (movement_id, year, issuer_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mi_issuer ON movement_issuers(issuer_id, year);
+CREATE TABLE IF NOT EXISTS movement_spellings (
+    movement_id TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    plans       INTEGER NOT NULL,
+    PRIMARY KEY (movement_id, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS movement_events (
+    movement_id TEXT NOT NULL,
+    event_key   TEXT NOT NULL,             -- the commemoration's kb key, else its name
+    event       TEXT NOT NULL,
+    plans       INTEGER NOT NULL,
+    PRIMARY KEY (movement_id, event_key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS anniversaries (
+    seq       INTEGER NOT NULL,
+    position  INTEGER NOT NULL,
+    event_key TEXT,
+    event     TEXT NOT NULL,
+    years     INTEGER,
+    date      TEXT,
+    PRIMARY KEY (seq, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS index_failures (
+    doc_id  TEXT PRIMARY KEY,
+    path    TEXT NOT NULL,
+    code    TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at      REAL NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS catalog_fts USING fts5(
+    title, movements, themes, body, xhead, xbody, issuer, dtype,
+    content='', tokenize="unicode61 remove_diacritics 2"
 );
 """
 
 
-class SQLiteStore:
-    def __init__(self, path: str | Path):
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.executescript(SCHEMA)
+def _busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
-    def _connect(self) -> sqlite3.Connection:
-        # one short-lived connection per call: request threads never share one
-        con = sqlite3.connect(self.path, timeout=30)
-        con.execute("PRAGMA busy_timeout=30000")
+
+class _Tx:
+    __slots__ = ("con",)
+
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+
+    def one(self, sql: str, params=()):
+        return self.con.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params=()) -> list:
+        return self.con.execute(sql, params).fetchall()
+
+    def run(self, sql: str, params=()) -> int:
+        return self.con.execute(sql, params).rowcount
+
+    def many(self, sql: str, rows: list) -> None:
+        self.con.executemany(sql, rows)
+
+
+class SQLiteStore(ArchiveBase):
+    backend = "sqlite"
+
+    def __init__(self, path: str | Path):
+        super().__init__()
+        self.path = str(Path(path).expanduser()) if str(path) != ":memory:" else ":memory:"
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+        self._patient(self._create_schema)
+
+    # -- connections and transactions ---------------------------------------------------------------
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                  check_same_thread=False)
+            con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            con.execute("PRAGMA synchronous=NORMAL")  # WAL: a commit survives kill -9 of the process
+            con.execute("PRAGMA cache_size=-65536")
+            con.execute("PRAGMA temp_store=MEMORY")
+            self._local.con = con
+            with self._guard:
+                self._opened.append(con)
         return con
 
-    def put(self, doc_id: str, filename: str, media_type: str, content: bytes, parsed_json: str) -> bool:
-        con = self._connect()
+    def _patient(self, fn: Callable[[], T]) -> T:
+        """Run fn, retrying while another process holds the database (no "database is locked" reaches a user)."""
+        deadline = time.monotonic() + LOCK_PATIENCE_S
+        pause = 0.05
+        while True:
+            try:
+                return fn()
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 2.0)
+
+    def _create_schema(self) -> None:
+        con = self._con()
+        if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if mode != "wal" and self.path != ":memory:":
+                raise sqlite3.OperationalError("database is locked (could not switch to WAL)")
+        if con.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
+        con.execute("BEGIN IMMEDIATE")
         try:
-            with con:
-                cur = con.execute(
-                    "INSERT INTO documents (id, filename, media_type, size, created_at, parsed_json, content) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                    (doc_id, filename, media_type, len(content), time.time(), parsed_json, content))
-                return cur.rowcount == 1
-        finally:
-            con.close()
+            for statement in SCHEMA.split(";\n"):
+                if statement.strip():
+                    con.execute(statement)
+            con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
-    def _one(self, sql: str, doc_id: str):
-        con = self._connect()
-        try:
-            return con.execute(sql, (doc_id,)).fetchone()
-        finally:
-            con.close()
+    def _write(self, fn: Callable[[_Tx], T]) -> T:
+        con = self._con()
 
-    def has(self, doc_id: str) -> bool:
-        return self._one("SELECT 1 FROM documents WHERE id = ?", doc_id) is not None
+        def attempt() -> T:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn(_Tx(con))
+                con.execute("COMMIT")
+                return result
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
 
-    def get_json(self, doc_id: str) -> str | None:
-        row = self._one("SELECT parsed_json FROM documents WHERE id = ?", doc_id)
-        return row[0] if row else None
+        return self._patient(attempt)
 
-    def get_file(self, doc_id: str) -> StoredFile | None:
-        row = self._one("SELECT filename, media_type, content FROM documents WHERE id = ?", doc_id)
-        return StoredFile(doc_id, row[0], row[1], bytes(row[2])) if row else None
+    def _read(self, fn: Callable[[_Tx], T]) -> T:
+        con = self._con()
 
-    def ping(self) -> None:
-        con = self._connect()
-        try:
-            con.execute("SELECT count(*) FROM documents").fetchone()
-        finally:
-            con.close()
+        def attempt() -> T:
+            con.execute("BEGIN")  # one snapshot for the whole read
+            try:
+                return fn(_Tx(con))
+            finally:
+                if con.in_transaction:
+                    con.execute("COMMIT")
+
+        return self._patient(attempt)
 
     def close(self) -> None:
-        pass
+        with self._guard:
+            for con in self._opened:
+                try:
+                    con.close()
+                except sqlite3.Error:
+                    pass
+            self._opened.clear()
+        self._local = threading.local()
+
+    # -- backend parts -------------------------------------------------------------------------------
+    def _next_seq(self, tx: _Tx) -> int:
+        return int(tx.one("SELECT coalesce(max(seq), 0) + 1 FROM catalog")[0])
+
+    def _blob(self, content: bytes | None):
+        return content if content is not None else b""
+
+    def _lock_identity(self, tx: _Tx) -> None:
+        pass  # the write transaction is already the only writer (BEGIN IMMEDIATE)
+
+    def _index_search(self, tx: _Tx, seq: int, sort_key: int, record: IndexRecord) -> None:
+        s = record.search
+        tx.run("INSERT INTO catalog_fts (rowid, title, movements, themes, body, xhead, xbody, issuer, dtype) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               (sort_key, s["title"], s["movements"], s["themes"], s["body"], s["xhead"], s["xbody"], s["issuer"],
+                s["dtype"]))
+
+    def _where(self, q: Query, f: Filters, tier: str | None) -> tuple[str, str, list]:
+        """(table, where, params) selecting the sort keys of a tier's matches."""
+        rng = f.key_range()
+        if q.empty and not f.issuer_words:
+            clauses, params = [], []
+            if rng:
+                clauses.append("sort_key BETWEEN ? AND ?")
+                params.extend(rng)
+            if f.type_key:
+                clauses.append("doc_type_key = ?")
+                params.append(f.type_key)
+            return "catalog", " AND ".join(clauses) or "1=1", params
+        clauses, params = ["catalog_fts MATCH ?"], [fts5_expression(q, f, tier)]
+        if rng:
+            clauses.append("rowid BETWEEN ? AND ?")
+            params.extend(rng)
+        return "catalog_fts", " AND ".join(clauses), params
+
+    def _tier_keys(self, tx: _Tx, q: Query, f: Filters, tier: str, limit: int, offset: int) -> list[int]:
+        table, where, params = self._where(q, f, tier)
+        column = "sort_key" if table == "catalog" else "rowid"
+        return [r[0] for r in tx.all(f"SELECT {column} FROM {table} WHERE {where} ORDER BY {column} DESC LIMIT ? OFFSET ?",
+                                     [*params, limit, offset])]
+
+    def _count(self, tx: _Tx, q: Query, f: Filters, tier: str | None) -> int:
+        table, where, params = self._where(q, f, tier)
+        return int(tx.one(f"SELECT count(*) FROM {table} WHERE {where}", params)[0])
+
+    def _issuer_clause(self, f: Filters, column: str) -> tuple[str, list]:
+        return (f"{column} IN (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ?)",
+                [fts5_expression(Query("", (), False), Filters(issuer=f.issuer), None)])

@@ -1,8 +1,15 @@
-"""The store interface and how a `--db` value picks its implementation."""
+"""The store interface and how a `--db` value picks its implementation.
+
+    open_store("archive.db")                       -> SQLiteStore (the default: one file)
+    open_store("postgresql://user@host/db")        -> PostgresStore (a shared, multi-user archive)
+
+Both keep the parsed documents (put/get_json/get_file, used by the HTTP service) and the archive index
+(add/search/movement_*/export, used by `vanban index|search|movements|export` and /api/v1/search).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Iterator, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,14 +21,40 @@ class StoredFile:
 
 
 class Store(Protocol):
+    backend: str
+
     def put(self, doc_id: str, filename: str, media_type: str, content: bytes, parsed_json: str) -> bool:
         """Keep a document; True when it is new, False when `doc_id` was already there (nothing changes)."""
 
+    def add(self, doc_id: str, filename: str, media_type: str, parsed_json: str, content: bytes | None = None,
+            source_path: str | None = None) -> bool:
+        """Keep and index a document in one transaction (content None: only its path is kept)."""
+
     def has(self, doc_id: str) -> bool: ...
+
+    def has_many(self, ids: list[str]) -> set[str]: ...
 
     def get_json(self, doc_id: str) -> str | None: ...
 
     def get_file(self, doc_id: str) -> StoredFile | None: ...
+
+    def record_failure(self, doc_id: str, path: str, code: str, message: str) -> None: ...
+
+    def failures(self, ids: list[str], since: float = 0.0) -> dict[str, tuple[str, str, str]]: ...
+
+    def backfill(self) -> int: ...
+
+    def stats(self) -> dict: ...
+
+    def search(self, text: str | None, filters=..., limit: int = 20, offset: int = 0) -> dict: ...
+
+    def movement_top(self, filters=..., top: int = 10) -> dict: ...
+
+    def movement_list(self, name: str | None = None, filters=..., limit: int = 20, offset: int = 0) -> dict: ...
+
+    def movement_detail(self, mid: str, filters=..., limit: int = 20, offset: int = 0) -> dict | None: ...
+
+    def export(self, filters=..., with_document: bool = True, batch: int = 200) -> Iterator[dict]: ...
 
     def ping(self) -> None:
         """Raise when the store cannot be reached."""
@@ -29,9 +62,15 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+def is_postgres(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
 def open_store(db: str) -> Store:
-    if db.startswith(("postgresql://", "postgres://")):
-        raise ValueError("PostgreSQL archives arrive with the archive index; use a SQLite file for now")
+    if is_postgres(db):
+        from service.archive.postgres import PostgresStore
+
+        return PostgresStore(db)
     from service.archive.sqlite import SQLiteStore
 
     return SQLiteStore(db)

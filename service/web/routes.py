@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from service.auth import require_api_key
 from service.errors import ApiError
 from service.uploads import MEDIA_TYPES, discard, receive_upload
+from service.web.archive_pages import router as archive_router
 from service.web.previews import PreviewCache
 from service.web.render import render_page_png
 
@@ -29,6 +30,7 @@ def install_web(app: FastAPI, preview_dir: Path) -> None:
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web")
     app.state.previews = PreviewCache(preview_dir)
     app.include_router(router)
+    app.include_router(archive_router)
 
 
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:

@@ -1,0 +1,94 @@
+"""Search and movement queries: filters, ranking tiers, and the shapes results take (same for every backend).
+
+Ranking: documents in tiers, newest first inside a tier (the FTS5 rowid / sort key orders by date):
+  1. every query word with the diacritics as typed, in a title, movement or theme   (only for a marked query)
+  2. the same, in the full text
+  3. every word, diacritics ignored, in a title, movement or theme
+  4. the rest: every word somewhere in the full text
+A tier is one index query with LIMIT, so a page costs the same at 1,000 or 100,000 plans.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.archive.records import type_key
+from service.archive.textfold import Query, words
+
+MAX_YEAR = 9999
+DAY = 10**8  # sort key = yyyymmdd * DAY + seq
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    year_from: int | None = None
+    year_to: int | None = None
+    issuer: str | None = None
+    doc_type: str | None = None
+
+    @property
+    def issuer_words(self) -> list[str]:
+        return words(self.issuer or "")
+
+    @property
+    def type_key(self) -> str | None:
+        return type_key(self.doc_type)
+
+    @property
+    def has_years(self) -> bool:
+        return self.year_from is not None or self.year_to is not None
+
+    def key_range(self) -> tuple[int, int] | None:
+        """Sort keys of plans in the year range; None without one (plans of unknown year fall outside any range)."""
+        if not self.has_years:
+            return None
+        lo, hi = self.year_bounds()
+        return (lo * 10000 + 101) * DAY, ((hi + 1) * 10000 + 101) * DAY - 1
+
+    def year_bounds(self) -> tuple[int, int]:
+        return (self.year_from if self.year_from is not None else 1,
+                self.year_to if self.year_to is not None else MAX_YEAR)
+
+
+# tier names: what the match was, shown with each result
+TIERS_MARKED = ("exact_head", "exact_text", "head", "text")
+TIERS_PLAIN = ("head", "text")
+MATCH_LABEL = {"exact_head": "exact", "exact_text": "exact", "head": "title_or_movement", "text": "text", "all": None}
+
+
+def tiers(query: Query) -> tuple[str, ...]:
+    if query.empty:
+        return ("all",)
+    return TIERS_MARKED if query.marked else TIERS_PLAIN
+
+
+def fts5_expression(query: Query, filters: Filters, tier: str | None) -> str | None:
+    """The FTS5 MATCH expression for a tier (None: all matches); None when only catalog columns filter."""
+    parts: list[str] = []
+    if not query.empty:
+        f = " AND ".join('"' + " ".join(t.folded) + '"' for t in query.terms)
+        e = " AND ".join('"' + " ".join(t.exact) + '"' for t in query.terms)
+        every = f"({{title movements themes body}} : ({f}))"
+        head = f"({{title movements themes}} : ({f}))"
+        exact = f"({{xhead xbody}} : ({e}))"
+        exact_head = f"(xhead : ({e}))"
+        not_exact = f" NOT {exact}" if query.marked else ""
+        parts.append({None: every, "all": every, "exact_head": exact_head, "exact_text": f"({exact} NOT {exact_head})",
+                      "head": f"({head}{not_exact})", "text": f"({every} NOT {head}{not_exact})"}[tier])
+    if filters.issuer_words:
+        parts.append("(issuer : (" + " AND ".join(f'"{w}"' for w in filters.issuer_words) + "))")
+    if filters.type_key:
+        parts.append(f'(dtype : "{filters.type_key}")')
+    return " AND ".join(parts) if parts else None
+
+
+def _tsq(terms: list[tuple[str, ...]]) -> str:
+    return " & ".join("(" + " <-> ".join(f"'{w}'" for w in t) + ")" for t in terms)
+
+
+def tsquery_parts(query: Query) -> dict[str, str]:
+    """PostgreSQL tsquery literals of the query's folded words and of their exact forms."""
+    return {"every": _tsq([t.folded for t in query.terms]), "exact": _tsq([t.exact for t in query.terms])}
+
+
+def issuer_tsquery(filters: Filters) -> str | None:
+    return " & ".join(f"'{w}'" for w in filters.issuer_words) or None
