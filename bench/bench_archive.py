@@ -44,9 +44,13 @@ PLACES = ["Nam Định", "Ninh Bình", "Kim Sơn", "Hải Hậu", "Ý Yên", "Gi
           "Bình Phước", "Lâm Đồng", "Đắk Lắk", "Gia Lai", "Kon Tum", "Phú Yên", "Khánh Hòa", "Ninh Thuận", "Bình Thuận",
           "Quảng Nam", "Quảng Bình", "Quảng Trị", "Hòa Bình", "Sơn La", "Điện Biên", "Lai Châu", "Yên Bái", "Tuyên Quang",
           "Hà Giang", "Cao Bằng", "Lạng Sơn", "Bắc Giang", "Bắc Ninh", "Vĩnh Phúc", "Phú Thọ", "Thái Nguyên", "Bắc Kạn"]
-ORGS = [("LĐLĐ", "TỈNH"), ("LĐLĐ", "HUYỆN"), ("ỦY BAN NHÂN DÂN", "HUYỆN"), ("ỦY BAN NHÂN DÂN", "TỈNH"),
-        ("ỦY BAN NHÂN DÂN", "XÃ"), ("BCH ĐOÀN", "HUYỆN"), ("HỘI LIÊN HIỆP PHỤ NỮ", "TỈNH"), ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", ""),
-        ("CÔNG ĐOÀN NGÀNH GIÁO DỤC", "TỈNH"), ("HỘI CỰU CHIẾN BINH", "HUYỆN"), ("SỞ CÔNG THƯƠNG", ""), ("SỞ Y TẾ", "")]
+# (issuer, level, its code in document numbers, the body above it)
+ORGS = [("LĐLĐ", "TỈNH", "LĐLĐ", "TỔNG LĐLĐ VIỆT NAM"), ("LĐLĐ", "HUYỆN", "LĐLĐ", "LĐLĐ TỈNH"),
+        ("ỦY BAN NHÂN DÂN", "HUYỆN", "UBND", None), ("ỦY BAN NHÂN DÂN", "TỈNH", "UBND", None),
+        ("ỦY BAN NHÂN DÂN", "XÃ", "UBND", None), ("BCH ĐOÀN", "HUYỆN", "ĐTN", "TỈNH ĐOÀN"),
+        ("HỘI LIÊN HIỆP PHỤ NỮ", "TỈNH", "HPN", "TW HỘI LHPN VIỆT NAM"), ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "", "SGDĐT", "UBND TỈNH"),
+        ("CÔNG ĐOÀN NGÀNH GIÁO DỤC", "TỈNH", "CĐN", "LĐLĐ TỈNH"), ("HỘI CỰU CHIẾN BINH", "HUYỆN", "CCB", "HỘI CCB TỈNH"),
+        ("SỞ CÔNG THƯƠNG", "", "SCT", "UBND TỈNH"), ("SỞ Y TẾ", "", "SYT", "UBND TỈNH")]
 LOCAL = ["{p} chung sức xây dựng nông thôn mới nâng cao, kiểu mẫu", "Đẩy mạnh cải cách hành chính tỉnh {p}",
          "{p} chung tay vì người nghèo", "Cán bộ, công chức, viên chức tỉnh {p} thi đua thực hiện văn hóa công sở",
          "Thanh niên {p} tình nguyện vì cộng đồng", "Phụ nữ {p} khởi nghiệp", "{p} xanh - sạch - đẹp - văn minh"]
@@ -96,8 +100,9 @@ def synthetic_plan(i: int, rng: random.Random, bases: list[dict], plans: list[di
     doc = json.loads(json.dumps(base))
     year = rng.randint(2010, 2025)
     place = rng.choice(PLACES)
-    org, level = rng.choice(ORGS)
+    org, level, code, parent = rng.choice(ORGS)
     issuer = " ".join(p for p in (org, level, place.upper()) if p)
+    parent = f"{parent} {place.upper()}" if parent and parent.endswith("TỈNH") else parent
     # an issuer names much the same movements year after year: its portfolio, from which each plan takes some
     own = random.Random(issuer)
     portfolio = own.sample(kb, 16) + [(own.choice(LOCAL).format(p=place), None) for _ in range(2)]
@@ -115,8 +120,9 @@ def synthetic_plan(i: int, rng: random.Random, bases: list[dict], plans: list[di
     doc["movements"] = movements
     doc["themes"] = [{"text": t, "page": 1, "bbox": None, "boxes": [], "span": None, "confidence": 1.0}
                      for t in rng.sample(THEMES, rng.randint(0, 2))]
-    for field, value in (("title", title), ("issuer", issuer)):
-        doc[field] = {**(doc.get(field) or {}), "value": value}
+    for field, value in (("title", title), ("issuer", issuer), ("parent_issuer", parent)):
+        doc[field] = {**(doc.get(field) or {}), "value": value} if value else None
+    doc["symbol"] = {**(doc.get("symbol") or {}), "issuer_code": code}
     doc["issued_date"] = {**(doc.get("issued_date") or {}), "value": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"}
     doc_id = f"{i:064x}"
     doc["source"] = {**doc["source"], "sha256": doc_id, "file": f"synthetic-{i}.pdf"}

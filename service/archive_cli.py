@@ -103,6 +103,20 @@ def cmd_index(args: argparse.Namespace) -> int:
     report = Report(backend=store.backend, workers=options.workers, files=len(files), missing=missing)
     started = time.monotonic()
     try:
+        return _run_index(store, db, files, missing, options, report, started, args)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # the archive went away mid-run, say: one sentence; what was committed stays
+        if os.environ.get("VANBAN_DEBUG"):
+            raise
+        _say(f"Lỗi kho lưu trữ, đã dừng / archive error, stopped ({type(exc).__name__}: {exc}); "
+             "chạy lại để tiếp tục / run the same command again to resume")
+        return ExitCode.internal
+
+
+def _run_index(store: Store, db: str, files: list, missing: list[str], options: IndexOptions, report: Report,
+               started: float, args: argparse.Namespace) -> int:
+    try:
         restored = store.backfill()
         if restored:
             _say(f"{restored} documents kept before the archive index existed were indexed from their JSON")
@@ -303,6 +317,12 @@ def _common(p: argparse.ArgumentParser, query_filters: bool = True) -> None:
         p.add_argument("--type", dest="doc_type", help="document type: a name (Kế hoạch) or code (KH)")
 
 
+def _paging(p: argparse.ArgumentParser, items: str) -> None:
+    p.add_argument("--limit", type=_positive, default=20, help=f"{items} per page (default 20)")
+    p.add_argument("--page", type=_positive, default=1)
+    p.add_argument("--json", action="store_true", help='machine-readable: {"total": N, "results": [...]}')
+
+
 def add_commands(sub) -> None:
     i = sub.add_parser("index", help="parse PDF/DOCX files or folders into the archive (resumable, idempotent)")
     i.add_argument("paths", nargs="+", help="files (.pdf, .docx) or folders (walked for both)")
@@ -320,18 +340,14 @@ def add_commands(sub) -> None:
     s = sub.add_parser("search", help="search the archive (diacritics optional); no query lists the filtered plans")
     s.add_argument("query", nargs="?", help='words (all required); "quoted words" stand together')
     _common(s)
-    s.add_argument("--limit", type=_positive, default=20, help="results per page (default 20)")
-    s.add_argument("--page", type=_positive, default=1)
-    s.add_argument("--json", action="store_true", help='machine-readable: {"total": N, "results": [...]}')
+    _paging(s, "results")
     s.set_defaults(func=cmd_search)
 
     m = sub.add_parser("movements", help="a movement across years and issuers, or the most-named movements")
     m.add_argument("name", nargs="?", help="a movement's name or words of it (diacritics optional)")
     m.add_argument("--top", type=_positive, metavar="N", help="the N most-named movements, year by year")
     _common(m)
-    m.add_argument("--limit", type=_positive, default=20, help="plans (or movements) per page (default 20)")
-    m.add_argument("--page", type=_positive, default=1)
-    m.add_argument("--json", action="store_true", help='machine-readable: {"total": N, "results": [...]}')
+    _paging(m, "plans (or movements)")
     m.set_defaults(func=cmd_movements)
 
     e = sub.add_parser("export", help="every indexed document, as JSON lines or CSV")

@@ -22,6 +22,13 @@ PAGE = Query(1, ge=1, le=10_000)
 PER_PAGE = Query(20, ge=1, le=100)
 
 
+def _without_paths(items: list[dict]) -> list[dict]:
+    """Plan items as the API shows them: where the file lay on the indexing machine is not the caller's business."""
+    for item in items:
+        item.pop("path", None)
+    return items
+
+
 def _filters(year_from: int | None, year_to: int | None, issuer: str | None, doc_type: str | None) -> Filters:
     if year_from is not None and year_to is not None and year_from > year_to:
         raise ApiError(422, "invalid_request", "Năm bắt đầu sau năm kết thúc / `from` is after `to`")
@@ -37,6 +44,7 @@ async def search(request: Request,
                  doc_type: str | None = DOC_TYPE, page: int = PAGE, per_page: int = PER_PAGE):
     filters = _filters(year_from, year_to, issuer, doc_type)
     result = await run_in_threadpool(request.app.state.store.search, q, filters, per_page, (page - 1) * per_page)
+    _without_paths(result["results"])
     return JSONResponse(result)
 
 
@@ -68,6 +76,7 @@ async def movement(request: Request,
                                      (page - 1) * per_page)
     if detail is None:
         raise ApiError(404, "not_found", "Không có phong trào với mã này / no movement has this id")
+    _without_paths(detail["plans"]["results"])
     return JSONResponse(detail)
 
 

@@ -14,7 +14,8 @@ from tests.test_archive_support import add_plan, db_url, movement, pg_url  # noq
 def client(db_url):
     store = open_store(db_url)
     try:
-        add_plan(store, "a", title="Phát động thi đua Lao động giỏi năm 2019", date="2019-04-01",
+        add_plan(store, "a", source_path="/srv/don-vi/bi-mat/a.pdf", title="Phát động thi đua Lao động giỏi năm 2019",
+                 date="2019-04-01",
                  movements=[movement("Lao động giỏi, Lao động sáng tạo", "ldg_ldst")])
         add_plan(store, "b", title="Kế hoạch thi đua năm 2021", date="2021-04-01", issuer="ỦY BAN NHÂN DÂN HUYỆN KIM SƠN",
                  movements=[movement("Lao động giỏi - Lao động sáng tạo"), movement("Dân vận khéo", "dan_van_kheo")])
@@ -36,6 +37,13 @@ def test_search_with_filters_and_pages(client):
     pages = [client.get("/api/v1/search", params={"page": p, "per_page": 2}).json() for p in (1, 2)]
     assert [p["total"] for p in pages] == [3, 3] and [len(p["results"]) for p in pages] == [2, 1]
     assert client.get("/api/v1/search", params={"type": "QĐ"}).json()["total"] == 1
+
+
+def test_the_api_does_not_show_where_files_lay_on_the_indexing_machine(client):
+    everything = [client.get("/api/v1/search").text, client.get("/api/v1/search", params={"q": "2019"}).text,
+                  client.get("/api/v1/movements/ldg_ldst").text]
+    assert all("bi-mat" not in body and '"path"' not in body for body in everything)
+    assert client.get("/api/v1/search", params={"q": "2019"}).json()["results"][0]["filename"] == "a.pdf"
 
 
 def test_movements_list_top_and_one(client):

@@ -60,7 +60,8 @@ def assert_whole(db: str, expected: set[str]) -> None:
                 "SELECT count(*) FROM document_movements")[0]
             assert tx.one("SELECT count(*) FROM document_movements WHERE seq NOT IN (SELECT seq FROM catalog)")[0] == 0
             if store.backend == "sqlite":
-                assert tx.one("SELECT count(*) FROM catalog_fts")[0] == n
+                for table in ("fts_head", "fts_every", "fts_xhead", "fts_xevery", "fts_meta"):
+                    assert tx.one(f"SELECT count(*) FROM {table}")[0] == n
         store._read(check)
     finally:
         store.close()
@@ -116,6 +117,19 @@ def test_index_a_folder_then_query_it(db_url, tmp_path):
     assert len(lines) == 4 and all(json.loads(line)["document"]["source"]["sha256"] for line in lines)
     table = list(csv.DictReader(io.StringIO(vanban("export", "--format", "csv", "--db", db_url).stdout)))
     assert len(table) == 4 and any("dan_van_kheo" in row["movement_ids"] for row in table)
+
+    from service.archive import open_store
+
+    store = open_store(db_url)  # no copy kept: the original is served from its path while it is unchanged
+    try:
+        original = folder / "cp-ubnd-kimson-2024.pdf"
+        kept = store.get_file(sha(original))
+        assert kept.content == original.read_bytes() and kept.media_type == "application/pdf"
+        original.write_bytes(b"changed since")
+        assert store.get_file(sha(folder / "nd-149-kh-ldld-2023.pdf")) is not None
+        assert store.get_file(kept.doc_id) is None
+    finally:
+        store.close()
 
 
 def test_query_commands_on_a_missing_archive_say_so(tmp_path):

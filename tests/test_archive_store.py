@@ -238,3 +238,12 @@ def test_a_rolled_back_document_leaves_no_movement_behind(store):
     listing = store.movement_list()["results"]
     assert len(listing) == 1 and listing[0]["plans"] == 1
     assert store.movement_detail(listing[0]["id"])["total"] == 1
+
+
+def test_quoted_words_must_stand_together(store):
+    add_plan(store, "together", title="Thi đua lao động giỏi", text="Nội dung.", movements=[], themes=[])
+    add_plan(store, "apart", title="Giỏi nghề, lao động chăm", text="Nội dung.", movements=[], themes=[])
+    assert titles(store.search('"lao dong gioi"')) == ["Thi đua lao động giỏi"]
+    assert set(titles(store.search("lao dong gioi"))) == {"Thi đua lao động giỏi", "Giỏi nghề, lao động chăm"}
+    assert titles(store.search("AT-VSLĐ")) == [] and store.search('"lao động" giỏi')["total"] == 2
+    assert titles(store.search('"giỏi lao động"')) == []

@@ -107,9 +107,10 @@ def plan(label: str, *, title: str | None = None, issuer: str = "LĐLĐ TỈNH N
     return doc_id, json.dumps(doc, ensure_ascii=False)
 
 
-def add_plan(store, label: str, **values) -> str:
+def add_plan(store, label: str, source_path: str | None = None, **values) -> str:
     doc_id, data = plan(label, **values)
-    store.add(doc_id, f"{label}.pdf", "application/pdf", data)
+    store.add(doc_id, f"{label}.pdf", "application/pdf", data, content=b"%PDF-1.4 test" if source_path else None,
+              source_path=source_path)
     return doc_id
 
 

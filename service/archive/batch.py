@@ -97,6 +97,28 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def hash_new(paths: list[Path], seen: set[str], report: Report) -> tuple[list[tuple[Path, str]], int]:
+    """The files of a chunk not met before in this run, with their SHA-256, and how many were settled on the
+    way: an unreadable file goes in the report as failed, a repeat (same content) as a duplicate."""
+    fresh: list[tuple[Path, str]] = []
+    settled = 0
+    for path in paths:
+        try:
+            sha = sha256_file(path)
+        except OSError as exc:
+            report.failed.append(Failure(str(path), "bad_input",
+                                         f"Không đọc được tệp / cannot read the file ({exc.strerror or exc})"))
+            settled += 1
+            continue
+        if sha in seen:
+            report.duplicates += 1
+            settled += 1
+            continue
+        seen.add(sha)
+        fresh.append((path, sha))
+    return fresh, settled
+
+
 def media_type(path: Path) -> str:
     return MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from service.archive.batch import Failure, IndexOptions, Progress, Report, media_type, sha256_file
+from service.archive.batch import Failure, IndexOptions, Progress, Report, hash_new, media_type
 from service.archive.store import Store
 from service.workers import ParseJob, _init_worker, run_job
 
@@ -51,20 +51,8 @@ def index_local(store: Store, files: list[Path], options: IndexOptions, report: 
     running: dict[cf.Future, tuple[Path, str]] = {}
     try:
         for start in range(0, len(files), HASH_BATCH):
-            batch: list[tuple[Path, str]] = []
-            for path in files[start:start + HASH_BATCH]:
-                try:
-                    sha = sha256_file(path)
-                except OSError as exc:
-                    fail(path, None, "bad_input", f"Không đọc được tệp / cannot read the file ({exc.strerror or exc})")
-                    done += 1
-                    continue
-                if sha in seen:
-                    report.duplicates += 1
-                    done += 1
-                    continue
-                seen.add(sha)
-                batch.append((path, sha))
+            batch, settled = hash_new(files[start:start + HASH_BATCH], seen, report)
+            done += settled
             present = store.has_many([sha for _, sha in batch])
             for path, sha in batch:
                 if sha in present:

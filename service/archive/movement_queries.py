@@ -24,30 +24,53 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-def _issuer_match(f: Filters) -> tuple[str, list]:
-    """SQL selecting the ids of issuers whose words include all the filter's words."""
+def issuer_ids(tx: Any, f: Filters) -> list[int]:
+    """The issuers whose words include all the filter's words (looked up first: the planner then knows how many)."""
     cond = " AND ".join(["(' ' || tokens || ' ') LIKE ?"] * len(f.issuer_words))
-    return f"SELECT id FROM issuers WHERE {cond}", [f"% {w} %" for w in f.issuer_words]
+    return [int(r[0]) for r in tx.all(f"SELECT id FROM issuers WHERE {cond}", [f"% {w} %" for w in f.issuer_words])]
 
 
 class MovementQueries:
     # provided by ArchiveBase
     def _read(self, fn): raise NotImplementedError
     def _plan_items(self, tx, keys, q=None): raise NotImplementedError
+    def _in(self, column: str, values: list) -> tuple[str, list]: raise NotImplementedError
 
-    def _counter(self, f: Filters, group: str, movement: str | None = None) -> tuple[str, list]:
+    def _issuer_in(self, tx: Any, f: Filters, column: str = "issuer_id") -> tuple[str, list]:
+        return self._in(column, issuer_ids(tx, f))
+
+    def _filter_clauses(self, tx: Any, f: Filters, table: str = "") -> tuple[list[str], list]:
+        """WHERE clauses (and their parameters) for the filters' year range, document type and issuer, over a
+        table with sort_key, doc_type_key and issuer_id columns (`table`: its alias, if any)."""
+        at = f"{table}." if table else ""
+        clauses: list[str] = []
+        params: list = []
+        rng = f.key_range()
+        if rng:
+            clauses.append(f"{at}sort_key BETWEEN ? AND ?")
+            params.extend(rng)
+        if f.type_key:
+            clauses.append(f"{at}doc_type_key = ?")
+            params.append(f.type_key)
+        if f.issuer_words:
+            sql, p = self._issuer_in(tx, f, f"{at}issuer_id")
+            clauses.append(sql)
+            params.extend(p)
+        return clauses, params
+
+    def _counter(self, tx: Any, f: Filters, group: str, movement: str | None = None) -> tuple[str, list]:
         """SQL `SELECT <group>, plans` over the smallest source that can answer these filters."""
         lo, hi = f.year_bounds() if f.has_years else UNBOUNDED
         only = " AND movement_id = ?" if movement else ""
         extra = [movement] if movement else []
         if f.issuer_words and f.type_key:
-            sub, params = _issuer_match(f)
+            sub, params = self._issuer_in(tx, f)
             return (f"SELECT {group.replace('year', 'coalesce(year, 0)')}, count(*) FROM document_movements "
-                    f"WHERE coalesce(year, 0) BETWEEN ? AND ? AND doc_type_key = ? AND issuer_id IN ({sub}){only} "
+                    f"WHERE coalesce(year, 0) BETWEEN ? AND ? AND doc_type_key = ? AND {sub}{only} "
                     f"GROUP BY {group.replace('year', 'coalesce(year, 0)')}", [lo, hi, f.type_key, *params, *extra])
         if f.issuer_words or "issuer_id" in group:
-            sub, params = _issuer_match(f) if f.issuer_words else ("", [])
-            match = f" AND issuer_id IN ({sub})" if sub else ""
+            sub, params = self._issuer_in(tx, f) if f.issuer_words else ("", [])
+            match = f" AND {sub}" if sub else ""
             return (f"SELECT {group}, sum(plans) FROM movement_issuers WHERE year BETWEEN ? AND ?{match}{only} "
                     f"GROUP BY {group}", [lo, hi, *params, *extra])
         dtype = " AND doc_type_key = ?" if f.type_key else ""
@@ -62,7 +85,7 @@ class MovementQueries:
     def movement_top(self, filters: Filters = Filters(), top: int = 10) -> dict:
         """The most-named movements, year by year (plans of unknown year left out)."""
         def run(tx: Any) -> dict:
-            sql, params = self._counter(filters, "year, movement_id")
+            sql, params = self._counter(tx, filters, "year, movement_id")
             by_year: dict[int, list[tuple[int, str]]] = defaultdict(list)
             for year, mid, plans in tx.all(sql, params):
                 if year:
@@ -86,7 +109,7 @@ class MovementQueries:
                 tier, ids = self._find_movements(tx, name)
                 if not ids:
                     return {"total": 0, "offset": offset, "limit": limit, "results": []}
-            sql, params = self._counter(filters, "movement_id")
+            sql, params = self._counter(tx, filters, "movement_id")
             counts = {mid: int(n) for mid, n in tx.all(sql, params)}
             if ids is not None:
                 counts = {mid: counts.get(mid, 0) for mid in ids}
@@ -130,18 +153,9 @@ class MovementQueries:
         return tier, list(dict.fromkeys(list(tier) + ids))
 
     def _plan_rows(self, tx: Any, mid: str, f: Filters, limit: int, offset: int) -> list:
-        clauses, params = ["dm.movement_id = ?"], [mid]
-        rng = f.key_range()
-        if rng:
-            clauses.append("dm.sort_key BETWEEN ? AND ?")
-            params.extend(rng)
-        if f.type_key:
-            clauses.append("dm.doc_type_key = ?")
-            params.append(f.type_key)
-        if f.issuer_words:
-            sub, p = _issuer_match(f)
-            clauses.append(f"dm.issuer_id IN ({sub})")
-            params.extend(p)
+        clauses, params = self._filter_clauses(tx, f, "dm")
+        clauses.append("dm.movement_id = ?")
+        params.append(mid)
         return tx.all(f"SELECT dm.sort_key, dm.name, dm.period FROM document_movements dm WHERE {' AND '.join(clauses)} "
                       "ORDER BY dm.sort_key DESC LIMIT ? OFFSET ?", [*params, limit, offset])
 
@@ -153,9 +167,9 @@ class MovementQueries:
             if m is None:
                 return None
             if filters.type_key:  # the per-plan rows of this one movement
-                matrix = tx.all(*self._type_matrix(mid, filters))
+                matrix = tx.all(*self._type_matrix(tx, mid, filters))
             else:
-                matrix = tx.all(*self._counter(filters, "year, issuer_id", mid))
+                matrix = tx.all(*self._counter(tx, filters, "year, issuer_id", mid))
             years: dict[int, int] = defaultdict(int)
             by_issuer: dict[int, int] = defaultdict(int)
             for year, issuer_id, n in matrix:
@@ -190,14 +204,14 @@ class MovementQueries:
 
         return self._read(run)
 
-    def _type_matrix(self, mid: str, f: Filters) -> tuple[str, list]:
+    def _type_matrix(self, tx: Any, mid: str, f: Filters) -> tuple[str, list]:
         """(year, issuer, plans) of one movement under a type filter: its per-plan rows."""
         lo, hi = f.year_bounds() if f.has_years else UNBOUNDED
         clauses = ["movement_id = ?", "coalesce(year, 0) BETWEEN ? AND ?", "doc_type_key = ?"]
         params: list = [mid, lo, hi, f.type_key]
         if f.issuer_words:
-            sub, p = _issuer_match(f)
-            clauses.append(f"issuer_id IN ({sub})")
+            sub, p = self._issuer_in(tx, f)
+            clauses.append(sub)
             params.extend(p)
         return (f"SELECT coalesce(year, 0), issuer_id, count(*) FROM document_movements WHERE {' AND '.join(clauses)} "
                 "GROUP BY coalesce(year, 0), issuer_id", params)

@@ -1,10 +1,13 @@
 """The shared store: PostgreSQL (`--db postgresql://user@host/db`), the same tables and behaviour as SQLite.
 
-Full text lives in two tsvector columns built from the same tokens as the SQLite FTS5 index: `tsv`
-(folded words; title/movements/themes weighted A, body D) and `xtsv` (exact, Telex-like word forms), with
-GIN indexes. Tables go in the connection's current schema (set `options=-csearch_path=...` in the URL to
-keep several archives in one database). Creating movements takes an advisory transaction lock so that
-indexers on several machines agree on movement identity.
+Full text lives in a narrow `search_index` table (one row per plan, keyed by the sort key) of tsvectors
+built from the same tokens as the SQLite FTS5 index: `head` (title, movements, themes), `every` (those and
+the full text), `xhead`/`xevery` (the exact, Telex-like word forms), each with a GIN index. They hold words
+and two-word pairs, without positions: a phrase ("lao động giỏi") is matched by its pairs (lao_dong,
+dong_gioi) from the index alone; a phrase of three or more words may thus match its pairs found apart.
+Tables go in the connection's current schema (put `options=-csearch_path=...` in the URL to keep several
+archives in one database). Creating movements takes an advisory transaction lock so that indexers on
+several machines agree on movement identity.
 """
 from __future__ import annotations
 
@@ -15,14 +18,12 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from service.archive.records import IndexRecord
-from service.archive.search import Filters, issuer_tsquery, tsquery_parts
+from service.archive.search import Filters, tsquery_parts
 from service.archive.sqlbase import ArchiveBase
 from service.archive.textfold import Query
 
 T = TypeVar("T")
-SCHEMA_VERSION = "4"
-MAX_POSITION = 16383
-MAX_POSITIONS_PER_WORD = 256
+SCHEMA_VERSION = "6"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS archive_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,21 +34,22 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE SEQUENCE IF NOT EXISTS catalog_seq;
 CREATE TABLE IF NOT EXISTS catalog (
     seq BIGINT PRIMARY KEY, sort_key BIGINT NOT NULL UNIQUE, doc_id TEXT NOT NULL UNIQUE, filename TEXT NOT NULL,
-    source_path TEXT, number TEXT, title TEXT, doc_type TEXT, doc_type_key TEXT, issuer TEXT, parent_issuer TEXT,
+    source_path TEXT, number TEXT, title TEXT, doc_type TEXT, doc_type_key TEXT, issuer TEXT, issuer_id BIGINT NOT NULL,
+    parent_issuer TEXT,
     issued_date TEXT, year INTEGER, pages INTEGER NOT NULL DEFAULT 0, digest TEXT NOT NULL,
     indexed_at DOUBLE PRECISION NOT NULL
 );
 CREATE INDEX IF NOT EXISTS catalog_type ON catalog (doc_type_key, sort_key);
 CREATE INDEX IF NOT EXISTS catalog_year ON catalog (year);
 CREATE TABLE IF NOT EXISTS search_index (
-    sort_key BIGINT PRIMARY KEY, doc_type_key TEXT, head TSVECTOR NOT NULL, every TSVECTOR NOT NULL,
-    xhead TSVECTOR NOT NULL, xevery TSVECTOR NOT NULL, issuer TSVECTOR NOT NULL
+    sort_key BIGINT PRIMARY KEY, doc_type_key TEXT, issuer_id BIGINT NOT NULL, head TSVECTOR NOT NULL,
+    every TSVECTOR NOT NULL, xhead TSVECTOR NOT NULL, xevery TSVECTOR NOT NULL
 ) WITH (toast_tuple_target = 128);
 CREATE INDEX IF NOT EXISTS search_head ON search_index USING gin (head);
 CREATE INDEX IF NOT EXISTS search_every ON search_index USING gin (every);
 CREATE INDEX IF NOT EXISTS search_xhead ON search_index USING gin (xhead);
 CREATE INDEX IF NOT EXISTS search_xevery ON search_index USING gin (xevery);
-CREATE INDEX IF NOT EXISTS search_issuer ON search_index USING gin (issuer);
+CREATE INDEX IF NOT EXISTS search_issuer ON search_index (issuer_id, sort_key);
 CREATE INDEX IF NOT EXISTS search_type ON search_index (doc_type_key, sort_key);
 CREATE TABLE IF NOT EXISTS doc_texts (seq BIGINT PRIMARY KEY, text BYTEA NOT NULL);
 CREATE TABLE IF NOT EXISTS movements (
@@ -70,9 +72,9 @@ CREATE TABLE IF NOT EXISTS movement_years (
 CREATE INDEX IF NOT EXISTS my_year ON movement_years (year);
 CREATE TABLE IF NOT EXISTS movement_issuers (
     movement_id TEXT NOT NULL, year INTEGER NOT NULL, issuer_id BIGINT NOT NULL, plans BIGINT NOT NULL,
-    PRIMARY KEY (movement_id, year, issuer_id)
+    PRIMARY KEY (issuer_id, year, movement_id)
 );
-CREATE INDEX IF NOT EXISTS mi_issuer ON movement_issuers (issuer_id, year);
+CREATE INDEX IF NOT EXISTS mi_movement ON movement_issuers (movement_id, year, issuer_id) INCLUDE (plans);
 CREATE TABLE IF NOT EXISTS movement_spellings (
     movement_id TEXT NOT NULL, name TEXT NOT NULL, plans BIGINT NOT NULL, PRIMARY KEY (movement_id, name)
 );
@@ -93,24 +95,14 @@ _IDENTITY_LOCK = "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(
 
 
 def tsvector_literal(fields: list[str]) -> str:
-    """A tsvector in its text form from fields of space-separated tokens, positions running on (with a gap
-    between fields so a phrase never spans two)."""
-    positions: dict[str, list[int]] = {}
-    pos = 1
+    """A tsvector (text form) of the words of the fields and of each two words standing together in one field
+    (`'lao' 'dong' 'lao_dong'`): a phrase is matched by its pairs, from the index alone, no positions read."""
+    lexemes: dict[str, None] = {}
     for tokens in fields:
-        for token in tokens.split():
-            if len(token) <= 200:
-                ps = positions.setdefault(token, [])
-                p = min(pos, MAX_POSITION)
-                if len(ps) < MAX_POSITIONS_PER_WORD and (not ps or ps[-1] != p):
-                    ps.append(p)
-            pos += 1
-        pos += 8
-    return " ".join(f"'{t}':{','.join(map(str, ps))}" for t, ps in positions.items())
-
-
-def plain_tsvector(tokens: str) -> str:
-    return " ".join(f"'{t}'" for t in dict.fromkeys(tokens.split()) if len(t) <= 200)
+        words = [w for w in tokens.split() if len(w) <= 100]
+        lexemes.update(dict.fromkeys(words))
+        lexemes.update(dict.fromkeys(f"{a}_{b}" for a, b in zip(words, words[1:])))
+    return " ".join(f"'{t}'" for t in lexemes)
 
 
 class _Tx:
@@ -196,55 +188,62 @@ class PostgresStore(ArchiveBase):
     def _lock_identity(self, tx: _Tx) -> None:
         tx.run(_IDENTITY_LOCK)
 
-    def _index_search(self, tx: _Tx, seq: int, sort_key: int, record: IndexRecord) -> None:
+    def _index_search(self, tx: _Tx, seq: int, sort_key: int, record: IndexRecord, issuer_id: int,
+                      issuer_words: str) -> None:
         s = record.search
         head = [s["title"], s["movements"], s["themes"]]
-        tx.run("INSERT INTO search_index (sort_key, doc_type_key, head, every, xhead, xevery, issuer) VALUES "
-               "(?, ?, CAST(? AS tsvector), CAST(? AS tsvector), CAST(? AS tsvector), CAST(? AS tsvector), "
-               "CAST(? AS tsvector))",
-               (sort_key, record.doc_type_key, tsvector_literal(head), tsvector_literal(head + [s["body"]]),
-                tsvector_literal([s["xhead"]]), tsvector_literal([s["xhead"], s["xbody"]]), plain_tsvector(s["issuer"])))
+        tx.run("INSERT INTO search_index (sort_key, doc_type_key, issuer_id, head, every, xhead, xevery) VALUES "
+               "(?, ?, ?, CAST(? AS tsvector), CAST(? AS tsvector), CAST(? AS tsvector), CAST(? AS tsvector))",
+               (sort_key, record.doc_type_key, issuer_id, tsvector_literal(head), tsvector_literal(head + [s["body"]]),
+                tsvector_literal([s["xhead"]]), tsvector_literal([s["xhead"], s["xbody"]])))
 
-    def _where(self, q: Query, f: Filters, tier: str | None) -> tuple[str, list]:
-        """WHERE over search_index selecting a tier's matches (tsvector columns: head, every, xhead, xevery)."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        rng = f.key_range()
-        if rng:
-            clauses.append("sort_key BETWEEN ? AND ?")
-            params.extend(rng)
-        if f.type_key:
-            clauses.append("doc_type_key = ?")
-            params.append(f.type_key)
-        if f.issuer_words:
-            clauses.append("issuer @@ CAST(? AS tsquery)")
-            params.append(issuer_tsquery(f))
+    def _in(self, column: str, values: list) -> tuple[str, list]:
+        return f"{column} = ANY(?)", [list(values)]
+
+    def _where(self, tx: _Tx, q: Query, f: Filters, tier: str | None) -> tuple[str, list]:
+        """WHERE over `search_index s` selecting a tier's matches. Every tsvector test is answered by a GIN index
+        (bitmaps: no tsvector is read from the table); the tiers' exclusions are anti-joins on such bitmaps."""
+        clauses, params = self._filter_clauses(tx, f, "s")
         if not q.empty:
             t = tsquery_parts(q)
-            every, head = ("every @@ CAST(? AS tsquery)", t["every"]), ("head @@ CAST(? AS tsquery)", t["every"])
-            exact, exact_head = ("xevery @@ CAST(? AS tsquery)", t["exact"]), ("xhead @@ CAST(? AS tsquery)", t["exact"])
-            no = lambda part: ("NOT " + part[0], part[1])  # noqa: E731
-            parts = {None: [every], "all": [every], "exact_head": [exact_head], "exact_text": [exact, no(exact_head)],
-                     "head": [head] + ([no(exact)] if q.marked else []),
-                     "text": [every, no(head)] + ([no(exact)] if q.marked else [])}[tier]
-            for sql, p in parts:
-                clauses.append(sql)
-                params.append(p)
+            every, head, exact, exact_head = (("every", t["every"]), ("head", t["every"]), ("xevery", t["exact"]),
+                                              ("xhead", t["exact"]))
+            want, unless = {
+                None: (every, []), "all": (every, []), "exact_head": (exact_head, []),
+                "exact_text": (exact, [exact_head]), "head": (head, [exact] if q.marked else []),
+                "text": (every, [head] + ([exact] if q.marked else [])),
+            }[tier]
+            clauses.append(f"s.{want[0]} @@ CAST(? AS tsquery)")
+            params.append(want[1])
+            for column, query in unless:
+                clauses.append(f"NOT EXISTS (SELECT 1 FROM search_index x WHERE x.sort_key = s.sort_key "
+                               f"AND x.{column} @@ CAST(? AS tsquery))")
+                params.append(query)
         return " AND ".join(clauses) or "TRUE", params
 
+    @staticmethod
+    def _bitmaps_only(tx: _Tx, q: Query, sql: str, params: list) -> list:
+        """Run a text query with its matches taken from the GIN indexes as bitmaps: a plan that tests tsvectors
+        row by row (a scan in sort-key order, say) reads each row's big tsvector out of TOAST, slow when
+        matches are few."""
+        if q.empty:
+            return tx.all(sql, params)
+        tx.run("SET LOCAL enable_seqscan = off")
+        tx.run("SET LOCAL enable_indexscan = off")
+        try:
+            return tx.all(sql, params)
+        finally:
+            tx.run("SET LOCAL enable_seqscan = on")
+            tx.run("SET LOCAL enable_indexscan = on")
+
     def _tier_keys(self, tx: _Tx, q: Query, f: Filters, tier: str, limit: int, offset: int) -> list[int]:
-        where, params = self._where(q, f, tier)
-        tx.run("SET LOCAL enable_seqscan = off")  # a tsvector test row by row costs a detoast each: use the indexes
-        return [r[0] for r in tx.all(f"SELECT sort_key FROM search_index WHERE {where} ORDER BY sort_key DESC "
-                                     "LIMIT ? OFFSET ?", [*params, limit, offset])]
+        where, params = self._where(tx, q, f, tier)
+        return [r[0] for r in self._bitmaps_only(tx, q, f"SELECT s.sort_key FROM search_index s WHERE {where} "
+                                                 "ORDER BY s.sort_key DESC LIMIT ? OFFSET ?", [*params, limit, offset])]
 
     def _count(self, tx: _Tx, q: Query, f: Filters, tier: str | None) -> int:
-        where, params = self._where(q, f, tier)
-        tx.run("SET LOCAL enable_seqscan = off")
-        return int(tx.one(f"SELECT count(*) FROM search_index WHERE {where}", params)[0])
-
-    def _issuer_clause(self, f: Filters, column: str) -> tuple[str, list]:
-        return f"{column} IN (SELECT sort_key FROM search_index WHERE issuer @@ CAST(? AS tsquery))", [issuer_tsquery(f)]
+        where, params = self._where(tx, q, f, tier)
+        return int(self._bitmaps_only(tx, q, f"SELECT count(*) FROM search_index s WHERE {where}", params)[0][0])
 
 
 def _safe(url: str) -> str:

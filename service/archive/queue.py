@@ -26,7 +26,7 @@ from procrastinate import exceptions as pexc
 from procrastinate.jobs import Job
 from procrastinate.schema import SchemaManager
 
-from service.archive.batch import Failure, IndexOptions, Progress, Report, sha256_file
+from service.archive.batch import Failure, IndexOptions, Progress, Report, hash_new, sha256_file
 from service.archive.indexer import failure_of, store_parsed
 from service.archive.postgres import PostgresStore
 from service.workers import ParseJob, _init_worker, run_job
@@ -190,21 +190,9 @@ async def _index_queue(store: PostgresStore, url: str, files: list[Path], option
                 name=f"vanban-index@{runner.host}", additional_context={"runner": runner}))
             seen: set[str] = set()
             for start in range(0, len(files), CHUNK):
-                batch: list[tuple[str, str]] = []
-                for path in files[start:start + CHUNK]:
-                    try:
-                        sha = await asyncio.to_thread(sha256_file, path)
-                    except OSError as exc:
-                        report.failed.append(Failure(str(path), "bad_input",
-                                                     f"Không đọc được tệp / cannot read the file ({exc.strerror or exc})"))
-                        done += 1
-                        continue
-                    if sha in seen:
-                        report.duplicates += 1
-                        done += 1
-                        continue
-                    seen.add(sha)
-                    batch.append((str(path), sha))
+                hashed, settled = await asyncio.to_thread(hash_new, files[start:start + CHUNK], seen, report)
+                done += settled
+                batch = [(str(path), sha) for path, sha in hashed]
                 shas = [sha for _, sha in batch]
                 present = await asyncio.to_thread(tracker.present, shas)
                 active = await asyncio.to_thread(tracker.active, shas)

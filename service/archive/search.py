@@ -5,7 +5,8 @@ Ranking: documents in tiers, newest first inside a tier (the FTS5 rowid / sort k
   2. the same, in the full text
   3. every word, diacritics ignored, in a title, movement or theme
   4. the rest: every word somewhere in the full text
-A tier is one index query with LIMIT, so a page costs the same at 1,000 or 100,000 plans.
+Each tier is one index query read newest first with LIMIT (no relevance score is computed over all
+matches); `total` is one count over the index.
 """
 from __future__ import annotations
 
@@ -61,34 +62,26 @@ def tiers(query: Query) -> tuple[str, ...]:
     return TIERS_MARKED if query.marked else TIERS_PLAIN
 
 
-def fts5_expression(query: Query, filters: Filters, tier: str | None) -> str | None:
-    """The FTS5 MATCH expression for a tier (None: all matches); None when only catalog columns filter."""
-    parts: list[str] = []
-    if not query.empty:
-        f = " AND ".join('"' + " ".join(t.folded) + '"' for t in query.terms)
-        e = " AND ".join('"' + " ".join(t.exact) + '"' for t in query.terms)
-        every = f"({{title movements themes body}} : ({f}))"
-        head = f"({{title movements themes}} : ({f}))"
-        exact = f"({{xhead xbody}} : ({e}))"
-        exact_head = f"(xhead : ({e}))"
-        not_exact = f" NOT {exact}" if query.marked else ""
-        parts.append({None: every, "all": every, "exact_head": exact_head, "exact_text": f"({exact} NOT {exact_head})",
-                      "head": f"({head}{not_exact})", "text": f"({every} NOT {head}{not_exact})"}[tier])
+def phrases(terms, exact: bool) -> str:
+    """An FTS5 expression: every term (a word, or words standing together) is required."""
+    return " AND ".join('"' + " ".join(t.exact if exact else t.folded) + '"' for t in terms)
+
+
+def meta_expression(filters: Filters) -> str | None:
+    """The FTS5 expression over fts_meta (issuer words, document type) for the filters; None without them."""
+    parts = []
     if filters.issuer_words:
         parts.append("(issuer : (" + " AND ".join(f'"{w}"' for w in filters.issuer_words) + "))")
     if filters.type_key:
         parts.append(f'(dtype : "{filters.type_key}")')
-    return " AND ".join(parts) if parts else None
+    return " AND ".join(parts) or None
 
 
 def _tsq(terms: list[tuple[str, ...]]) -> str:
-    return " & ".join("(" + " <-> ".join(f"'{w}'" for w in t) + ")" for t in terms)
+    """Each term a word, or the pairs of words of a phrase (the PostgreSQL index keeps pairs: see postgres.py)."""
+    return " & ".join(f"'{t[0]}'" if len(t) == 1 else " & ".join(f"'{a}_{b}'" for a, b in zip(t, t[1:])) for t in terms)
 
 
 def tsquery_parts(query: Query) -> dict[str, str]:
     """PostgreSQL tsquery literals of the query's folded words and of their exact forms."""
     return {"every": _tsq([t.folded for t in query.terms]), "exact": _tsq([t.exact for t in query.terms])}
-
-
-def issuer_tsquery(filters: Filters) -> str | None:
-    return " & ".join(f"'{w}'" for w in filters.issuer_words) or None

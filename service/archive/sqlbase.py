@@ -1,7 +1,7 @@
 """What both stores share: writing a document with its index rows in one transaction, and the queries.
 
 A backend (sqlite.py, postgres.py) supplies transactions (`_write`, `_read`), the full-text index
-(`_index_search`, `_tier_keys`, `_count`, `_issuer_clause`) and the identity lock. SQL here uses `?`
+(`_index_search`, `_tier_keys`, `_count`, `_in`) and the identity lock. SQL here uses `?`
 placeholders; the PostgreSQL transaction object rewrites them.
 """
 from __future__ import annotations
@@ -47,13 +47,13 @@ class ArchiveBase(MovementQueries):
     def _write(self, fn: Callable[[Tx], T]) -> T: raise NotImplementedError  # a transaction (retried whole)
     def _read(self, fn: Callable[[Tx], T]) -> T: raise NotImplementedError
     def _next_seq(self, tx: Tx) -> int: raise NotImplementedError
-    def _index_search(self, tx: Tx, seq: int, sort_key: int, record: IndexRecord) -> None: raise NotImplementedError
+    def _index_search(self, tx: Tx, seq: int, sort_key: int, record: IndexRecord, issuer_id: int,
+                      issuer_words: str) -> None: raise NotImplementedError
+    def _in(self, column: str, values: list) -> tuple[str, list]: raise NotImplementedError
     def _lock_identity(self, tx: Tx) -> None: raise NotImplementedError
     def _tier_keys(self, tx: Tx, q: Query, f: Filters, tier: str, limit: int, offset: int) -> list[int]: raise NotImplementedError
     def _count(self, tx: Tx, q: Query, f: Filters, tier: str | None) -> int: raise NotImplementedError
-    def _issuer_clause(self, f: Filters, column: str) -> tuple[str, list]: raise NotImplementedError
     def _blob(self, content: bytes | None) -> Any: raise NotImplementedError
-    def _catalog_extra(self, record: IndexRecord) -> list[tuple[str, str, Any]]: return []
     def close(self) -> None: raise NotImplementedError
 
     # -- the document store the HTTP service uses ----------------------------------------------------
@@ -96,17 +96,15 @@ class ArchiveBase(MovementQueries):
     def _index(self, tx: Tx, record: IndexRecord) -> None:
         seq = self._next_seq(tx)
         key = record.sort_key(seq)
-        extra = self._catalog_extra(record)
-        columns = ("seq, sort_key, doc_id, filename, source_path, number, title, doc_type, doc_type_key, issuer, "
-                   "parent_issuer, issued_date, year, pages, digest, indexed_at" + "".join(f", {c}" for c, _, _ in extra))
-        values = ", ".join(["?"] * 16 + [e for _, e, _ in extra])
-        tx.run(f"INSERT INTO catalog ({columns}) VALUES ({values})",
+        issuer_id, issuer_words = self._issuer(tx, record)
+        tx.run("INSERT INTO catalog (seq, sort_key, doc_id, filename, source_path, number, title, doc_type, doc_type_key, "
+               "issuer, issuer_id, parent_issuer, issued_date, year, pages, digest, indexed_at) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (seq, key, record.doc_id, record.filename, record.source_path, record.number, record.title,
-                record.doc_type, record.doc_type_key, record.issuer, record.parent_issuer, record.issued_date,
-                record.year, record.pages, record.digest_json(), time.time(), *[p for _, _, p in extra]))
+                record.doc_type, record.doc_type_key, record.issuer, issuer_id, record.parent_issuer, record.issued_date,
+                record.year, record.pages, record.digest_json(), time.time()))
         tx.run("INSERT INTO doc_texts (seq, text) VALUES (?, ?)", (seq, self._blob(record.packed_text())))
-        self._index_search(tx, seq, key, record)
-        issuer_id = self._issuer_id(tx, record)
+        self._index_search(tx, seq, key, record, issuer_id, issuer_words)
         named: dict[str, Any] = {}
         for mention in record.mentions:
             mid = self.resolver.resolve(tx, mention)
@@ -123,9 +121,9 @@ class ArchiveBase(MovementQueries):
             tx.many("INSERT INTO movement_years (movement_id, year, doc_type_key, plans) VALUES (?, ?, ?, 1) "
                     "ON CONFLICT (movement_id, year, doc_type_key) DO UPDATE SET plans = movement_years.plans + 1",
                     [(mid, year, dtype) for mid in mids])
-            tx.many("INSERT INTO movement_issuers (movement_id, year, issuer_id, plans) VALUES (?, ?, ?, 1) "
-                    "ON CONFLICT (movement_id, year, issuer_id) DO UPDATE SET plans = movement_issuers.plans + 1",
-                    [(mid, year, issuer_id) for mid in mids])
+            tx.many("INSERT INTO movement_issuers (issuer_id, year, movement_id, plans) VALUES (?, ?, ?, 1) "
+                    "ON CONFLICT (issuer_id, year, movement_id) DO UPDATE SET plans = movement_issuers.plans + 1",
+                    [(issuer_id, year, mid) for mid in mids])
             tx.many("INSERT INTO movement_spellings (movement_id, name, plans) VALUES (?, ?, 1) "
                     "ON CONFLICT (movement_id, name) DO UPDATE SET plans = movement_spellings.plans + 1",
                     sorted({(mid, named[mid].name.strip()[:300]) for mid in mids}))
@@ -138,12 +136,15 @@ class ArchiveBase(MovementQueries):
             tx.many("INSERT INTO anniversaries (seq, position, event_key, event, years, date) VALUES (?, ?, ?, ?, ?, ?)",
                     [(seq, i, k, e, y, d) for i, (k, e, y, d) in enumerate(record.anniversaries)])
 
-    def _issuer_id(self, tx: Tx, record: IndexRecord) -> int:
+    def _issuer(self, tx: Tx, record: IndexRecord) -> tuple[int, str]:
+        """(id, words) of the plan's issuer: one row per issuer name, its words (with the parent issuer's, the
+        code's and abbreviations') as first seen; every issuer filter matches these words."""
         tokens = record.search["issuer"]
-        key = f"{record.issuer or ''} | {tokens}"
+        key = record.issuer or f"| {tokens}"
         tx.run("INSERT INTO issuers (key, name, tokens) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
                (key, record.issuer, tokens))
-        return int(tx.one("SELECT id FROM issuers WHERE key = ?", (key,))[0])
+        row = tx.one("SELECT id, tokens FROM issuers WHERE key = ?", (key,))
+        return int(row[0]), row[1]
 
     def backfill(self) -> int:
         """Index documents kept before the archive index existed (their JSON is there; nothing is parsed)."""
@@ -306,24 +307,16 @@ class ArchiveBase(MovementQueries):
         """Every indexed document (newest first) with its catalog fields, movements and, optionally, parsed JSON."""
         last: int | None = None
         while True:
-            clauses, params = [], []
-            rng = filters.key_range()
-            if rng:
-                clauses.append("sort_key BETWEEN ? AND ?")
-                params.extend(rng)
-            if filters.type_key:
-                clauses.append("doc_type_key = ?")
-                params.append(filters.type_key)
-            if filters.issuer_words:
-                sql, p = self._issuer_clause(filters, "sort_key")
-                clauses.append(sql)
-                params.extend(p)
-            if last is not None:
-                clauses.append("sort_key < ?")
-                params.append(last)
-            where = " AND ".join(clauses) or "1=1"
-            keys = [r[0] for r in self._read(lambda tx: tx.all(
-                f"SELECT sort_key FROM catalog WHERE {where} ORDER BY sort_key DESC LIMIT ?", [*params, batch]))]
+            def page(tx: Tx) -> list[int]:
+                clauses, params = self._filter_clauses(tx, filters)
+                if last is not None:
+                    clauses.append("sort_key < ?")
+                    params.append(last)
+                where = " AND ".join(clauses) or "1=1"
+                return [r[0] for r in tx.all(f"SELECT sort_key FROM catalog WHERE {where} ORDER BY sort_key DESC LIMIT ?",
+                                             [*params, batch])]
+
+            keys = self._read(page)
             if not keys:
                 return
             items = self._read(lambda tx: self._export_items(tx, keys, with_document))

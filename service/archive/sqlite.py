@@ -5,6 +5,7 @@ back-off), so two indexers on one file queue up instead of failing with "databas
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -12,12 +13,12 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from service.archive.records import IndexRecord
-from service.archive.search import Filters, fts5_expression
+from service.archive.search import Filters, meta_expression, phrases
 from service.archive.sqlbase import ArchiveBase
 from service.archive.textfold import Query
 
 T = TypeVar("T")
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 30_000
 LOCK_PATIENCE_S = 600  # how long a writer keeps retrying a locked database before giving up
 
@@ -42,6 +43,7 @@ CREATE TABLE IF NOT EXISTS catalog (
     doc_type     TEXT,
     doc_type_key TEXT,
     issuer       TEXT,
+    issuer_id    INTEGER NOT NULL,
     parent_issuer TEXT,
     issued_date  TEXT,
     year         INTEGER,
@@ -100,9 +102,9 @@ CREATE TABLE IF NOT EXISTS movement_issuers (
     year        INTEGER NOT NULL,
     issuer_id   INTEGER NOT NULL,
     plans       INTEGER NOT NULL,
-    PRIMARY KEY (movement_id, year, issuer_id)
+    PRIMARY KEY (issuer_id, year, movement_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS mi_issuer ON movement_issuers(issuer_id, year);
+CREATE INDEX IF NOT EXISTS mi_movement ON movement_issuers(movement_id, year, issuer_id, plans);
 CREATE TABLE IF NOT EXISTS movement_spellings (
     movement_id TEXT NOT NULL,
     name        TEXT NOT NULL,
@@ -132,10 +134,18 @@ CREATE TABLE IF NOT EXISTS index_failures (
     message TEXT NOT NULL,
     at      REAL NOT NULL
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS catalog_fts USING fts5(
-    title, movements, themes, body, xhead, xbody, issuer, dtype,
-    content='', tokenize="unicode61 remove_diacritics 2"
-);
+-- full text: contentless FTS5 tables, rowid = catalog.sort_key; one table per kind of match, so that no
+-- query needs a column filter over the big full-text index
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_head USING fts5(
+    title, movements, themes, content='', tokenize="unicode61 remove_diacritics 2");
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_every USING fts5(
+    words, content='', tokenize="unicode61 remove_diacritics 2");
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_xhead USING fts5(
+    words, content='', tokenize="unicode61 remove_diacritics 2");
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_xevery USING fts5(
+    words, content='', tokenize="unicode61 remove_diacritics 2");
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_meta USING fts5(
+    issuer, dtype, content='', tokenize="unicode61 remove_diacritics 2");
 """
 
 
@@ -272,34 +282,52 @@ class SQLiteStore(ArchiveBase):
     def _lock_identity(self, tx: _Tx) -> None:
         pass  # the write transaction is already the only writer (BEGIN IMMEDIATE)
 
-    def _index_search(self, tx: _Tx, seq: int, sort_key: int, record: IndexRecord) -> None:
+    def _index_search(self, tx: _Tx, seq: int, sort_key: int, record: IndexRecord, issuer_id: int,
+                      issuer_words: str) -> None:
         s = record.search
-        tx.run("INSERT INTO catalog_fts (rowid, title, movements, themes, body, xhead, xbody, issuer, dtype) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               (sort_key, s["title"], s["movements"], s["themes"], s["body"], s["xhead"], s["xbody"], s["issuer"],
-                s["dtype"]))
+        head = " ".join((s["title"], s["movements"], s["themes"]))
+        tx.run("INSERT INTO fts_head (rowid, title, movements, themes) VALUES (?, ?, ?, ?)",
+               (sort_key, s["title"], s["movements"], s["themes"]))
+        tx.run("INSERT INTO fts_every (rowid, words) VALUES (?, ?)", (sort_key, head + " " + s["body"]))
+        tx.run("INSERT INTO fts_xhead (rowid, words) VALUES (?, ?)", (sort_key, s["xhead"]))
+        tx.run("INSERT INTO fts_xevery (rowid, words) VALUES (?, ?)", (sort_key, s["xhead"] + " " + s["xbody"]))
+        tx.run("INSERT INTO fts_meta (rowid, issuer, dtype) VALUES (?, ?, ?)", (sort_key, issuer_words, s["dtype"]))
 
     def _where(self, q: Query, f: Filters, tier: str | None) -> tuple[str, str, list]:
         """(table, where, params) selecting the sort keys of a tier's matches."""
         rng = f.key_range()
+        meta = meta_expression(f)
         if q.empty and not f.issuer_words:
-            clauses, params = [], []
-            if rng:
-                clauses.append("sort_key BETWEEN ? AND ?")
-                params.extend(rng)
-            if f.type_key:
-                clauses.append("doc_type_key = ?")
-                params.append(f.type_key)
+            clauses, params = self._filter_clauses(None, f)
             return "catalog", " AND ".join(clauses) or "1=1", params
-        clauses, params = ["catalog_fts MATCH ?"], [fts5_expression(q, f, tier)]
+        if q.empty:
+            table, clauses, params = "fts_meta", ["fts_meta MATCH ?"], [meta]
+        else:
+            every, exact = phrases(q.terms, exact=False), phrases(q.terms, exact=True)
+            table, expr, unless = {
+                None: ("fts_every", every, []), "all": ("fts_every", every, []),
+                "exact_head": ("fts_xhead", exact, []),
+                "exact_text": ("fts_xevery", exact, [("fts_xhead", exact)]),
+                "head": ("fts_head", every, [("fts_xevery", exact)] if q.marked else []),
+                "text": ("fts_every", every, [("fts_head", every)] + ([("fts_xevery", exact)] if q.marked else [])),
+            }[tier]
+            clauses, params = [f"{table} MATCH ?"], [expr]
+            # `+rowid IN (subquery)`: the subquery's rowids are gathered once; without the `+` SQLite would run
+            # the main MATCH once per rowid of the subquery
+            for other, other_expr in unless:
+                clauses.append(f"+{table}.rowid NOT IN (SELECT rowid FROM {other} WHERE {other} MATCH ?)")
+                params.append(other_expr)
+            if meta:
+                clauses.append(f"+{table}.rowid IN (SELECT rowid FROM fts_meta WHERE fts_meta MATCH ?)")
+                params.append(meta)
         if rng:
-            clauses.append("rowid BETWEEN ? AND ?")
+            clauses.append(f"{table}.rowid BETWEEN ? AND ?")
             params.extend(rng)
-        return "catalog_fts", " AND ".join(clauses), params
+        return table, " AND ".join(clauses), params
 
     def _tier_keys(self, tx: _Tx, q: Query, f: Filters, tier: str, limit: int, offset: int) -> list[int]:
         table, where, params = self._where(q, f, tier)
-        column = "sort_key" if table == "catalog" else "rowid"
+        column = "sort_key" if table == "catalog" else f"{table}.rowid"
         return [r[0] for r in tx.all(f"SELECT {column} FROM {table} WHERE {where} ORDER BY {column} DESC LIMIT ? OFFSET ?",
                                      [*params, limit, offset])]
 
@@ -307,6 +335,9 @@ class SQLiteStore(ArchiveBase):
         table, where, params = self._where(q, f, tier)
         return int(tx.one(f"SELECT count(*) FROM {table} WHERE {where}", params)[0])
 
-    def _issuer_clause(self, f: Filters, column: str) -> tuple[str, list]:
-        return (f"{column} IN (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ?)",
-                [fts5_expression(Query("", (), False), Filters(issuer=f.issuer), None)])
+    def _in(self, column: str, values: list) -> tuple[str, list]:
+        if not values:
+            return "0 = 1", []
+        if len(values) > 5000:  # past SQLite's comfortable number of parameters: one JSON array
+            return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(list(values))]
+        return f"{column} IN ({','.join('?' * len(values))})", list(values)
