@@ -247,3 +247,18 @@ def test_quoted_words_must_stand_together(store):
     assert set(titles(store.search("lao dong gioi"))) == {"Thi đua lao động giỏi", "Giỏi nghề, lao động chăm"}
     assert titles(store.search("AT-VSLĐ")) == [] and store.search('"lao động" giỏi')["total"] == 2
     assert titles(store.search('"giỏi lao động"')) == []
+
+
+def test_an_archive_from_an_older_layout_is_refused_in_plain_words(db_url):
+    from service.archive import open_store
+    from service.archive.store import OlderArchive
+
+    first = open_store(db_url)
+    add_plan(first, "kept", title="Kế hoạch cũ")
+    if first.backend == "sqlite":
+        first._write(lambda tx: tx.run("PRAGMA user_version = 3"))
+    else:
+        first._write(lambda tx: tx.run("UPDATE archive_meta SET value = '4' WHERE key = 'schema_version'"))
+    first.close()
+    with pytest.raises(OlderArchive, match="older vanban .*new archive"):
+        open_store(db_url)

@@ -15,6 +15,7 @@ from typing import Callable, TypeVar
 from service.archive.records import IndexRecord
 from service.archive.search import Filters, meta_expression, phrases
 from service.archive.sqlbase import ArchiveBase
+from service.archive.store import OlderArchive
 from service.archive.textfold import Query
 
 T = TypeVar("T")
@@ -220,8 +221,11 @@ class SQLiteStore(ArchiveBase):
             mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if mode != "wal" and self.path != ":memory:":
                 raise sqlite3.OperationalError("database is locked (could not switch to WAL)")
-        if con.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        found = con.execute("PRAGMA user_version").fetchone()[0]
+        if found >= SCHEMA_VERSION:
             return
+        if found:
+            raise OlderArchive(found, SCHEMA_VERSION)
         con.execute("BEGIN IMMEDIATE")
         try:
             for statement in SCHEMA.split(";\n"):

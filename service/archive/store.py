@@ -66,6 +66,15 @@ def is_postgres(db: str) -> bool:
     return db.startswith(("postgresql://", "postgres://"))
 
 
+class OlderArchive(RuntimeError):
+    """The archive was laid out by an earlier vanban whose tables this one cannot write."""
+
+    def __init__(self, found: object, current: object):
+        super().__init__(f"kho này do phiên bản vanban cũ hơn tạo ra / this archive was made by an older vanban "
+                         f"(layout {found}, this one writes {current}): index the same files into a new archive "
+                         "(another --db file or PostgreSQL schema); the old one stays readable by the older version")
+
+
 def open_store(db: str) -> Store:
     if is_postgres(db):
         from service.archive.postgres import PostgresStore
