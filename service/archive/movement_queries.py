@@ -39,14 +39,18 @@ class MovementQueries:
     def _issuer_in(self, tx: Any, f: Filters, column: str = "issuer_id") -> tuple[str, list]:
         return self._in(column, issuer_ids(tx, f))
 
-    def _filter_clauses(self, tx: Any, f: Filters, table: str = "", indexed: bool = True) -> tuple[list[str], list]:
+    def _filter_clauses(self, tx: Any, f: Filters, table: str = "", indexed: bool = True,
+                        issuer_indexed: bool = False) -> tuple[list[str], list]:
         """WHERE clauses (and their parameters) for the filters' year range, document type and issuer, over a
         table with sort_key, doc_type_key and issuer_id columns (`table`: its alias, if any). `indexed=False`
         words them so that no B-tree index can answer them: the planner then takes the matches from a full-text
-        index and filters them, instead of reading every row in a year range to test its text."""
+        index and filters them, instead of reading every row in a year range to test its text. `issuer_indexed`
+        keeps the issuer an index condition even then."""
         at = f"{table}." if table else ""
         key, dtype, issuer = ((f"{at}sort_key", f"{at}doc_type_key", f"{at}issuer_id") if indexed else
                               (f"({at}sort_key + 0)", f"({at}doc_type_key || '')", f"({at}issuer_id + 0)"))
+        if issuer_indexed:
+            issuer = f"{at}issuer_id"
         clauses: list[str] = []
         params: list = []
         rng = f.key_range()

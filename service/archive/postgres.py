@@ -5,15 +5,11 @@ built from the same tokens as the SQLite FTS5 index: `head` (title, movements, t
 the full text), `xhead`/`xevery` (the exact, Telex-like word forms), each with a GIN index. They hold words
 and two-word pairs, without positions: a phrase ("lao động giỏi") is matched by its pairs (lao_dong,
 dong_gioi) from the index alone; a phrase of three or more words may thus match its pairs found apart.
-Each tsvector also holds a lexeme naming the plan's issuer (`#i42`), so that a search with an issuer filter
-is one GIN scan rather than a read of every matching row.
 Tables go in the connection's current schema (put `options=-csearch_path=...` in the URL to keep several
 archives in one database). Creating movements takes an advisory transaction lock so that indexers on
 several machines agree on movement identity.
 """
 from __future__ import annotations
-
-from dataclasses import replace
 
 import time
 from typing import Any, Callable, TypeVar
@@ -21,7 +17,6 @@ from typing import Any, Callable, TypeVar
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from service.archive.movement_queries import issuer_ids
 from service.archive.records import IndexRecord
 from service.archive.search import Filters, tsquery_parts
 from service.archive.store import OlderArchive
@@ -29,7 +24,7 @@ from service.archive.sqlbase import ArchiveBase
 from service.archive.textfold import Query
 
 T = TypeVar("T")
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS archive_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -100,16 +95,10 @@ _SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(),
 _IDENTITY_LOCK = "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':vanban-movements'))"
 
 
-def issuer_lexeme(issuer_id: int) -> str:
-    """The lexeme naming a plan's issuer in every tsvector ('#' is in no word), so that an issuer filter is
-    answered inside the same GIN index scan as the words, not by reading rows."""
-    return f"#i{issuer_id}"
-
-
-def tsvector_literal(fields: list[str], issuer_id: int) -> str:
+def tsvector_literal(fields: list[str]) -> str:
     """A tsvector (text form) of the words of the fields and of each two words standing together in one field
     (`'lao' 'dong' 'lao_dong'`): a phrase is matched by its pairs, from the index alone, no positions read."""
-    lexemes: dict[str, None] = {issuer_lexeme(issuer_id): None}
+    lexemes: dict[str, None] = {}
     for tokens in fields:
         words = [w for w in tokens.split() if len(w) <= 100]
         lexemes.update(dict.fromkeys(words))
@@ -208,9 +197,8 @@ class PostgresStore(ArchiveBase):
         head = [s["title"], s["movements"], s["themes"]]
         tx.run("INSERT INTO search_index (sort_key, doc_type_key, issuer_id, head, every, xhead, xevery) VALUES "
                "(?, ?, ?, CAST(? AS tsvector), CAST(? AS tsvector), CAST(? AS tsvector), CAST(? AS tsvector))",
-               (sort_key, record.doc_type_key, issuer_id, tsvector_literal(head, issuer_id),
-                tsvector_literal(head + [s["body"]], issuer_id), tsvector_literal([s["xhead"]], issuer_id),
-                tsvector_literal([s["xhead"], s["xbody"]], issuer_id)))
+               (sort_key, record.doc_type_key, issuer_id, tsvector_literal(head), tsvector_literal(head + [s["body"]]),
+                tsvector_literal([s["xhead"]]), tsvector_literal([s["xhead"], s["xbody"]])))
 
     def _in(self, column: str, values: list) -> tuple[str, list]:
         return f"{column} = ANY(?)", [list(values)]
@@ -218,16 +206,9 @@ class PostgresStore(ArchiveBase):
     def _where(self, tx: _Tx, q: Query, f: Filters, tier: str | None) -> tuple[str, list]:
         """WHERE over `search_index s` selecting a tier's matches. Every tsvector test is answered by a GIN index
         (bitmaps: no tsvector is read from the table); the tiers' exclusions are anti-joins on such bitmaps."""
-        if q.empty:
-            clauses, params = self._filter_clauses(tx, f, "s")
-        else:  # the issuer goes into the tsquery; year and type are tested on the matches (a narrow row each)
-            clauses, params = self._filter_clauses(tx, replace(f, issuer=None), "s", indexed=False)
-        issuers = ""
-        if f.issuer_words and not q.empty:
-            ids = issuer_ids(tx, f)
-            if not ids:
-                return "FALSE", []
-            issuers = " & (" + " | ".join(f"'{issuer_lexeme(i)}'" for i in ids) + ")"
+        # with words, the year range and type are tested on the matches only (a narrow row each): as index
+        # conditions they lead the planner to read every row of a year and test its tsvector (de-TOASTed)
+        clauses, params = self._filter_clauses(tx, f, "s", indexed=q.empty, issuer_indexed=True)
         if not q.empty:
             t = tsquery_parts(q)
             every, head, exact, exact_head = (("every", t["every"]), ("head", t["every"]), ("xevery", t["exact"]),
@@ -238,7 +219,7 @@ class PostgresStore(ArchiveBase):
                 "text": (every, [head] + ([exact] if q.marked else [])),
             }[tier]
             clauses.append(f"s.{want[0]} @@ CAST(? AS tsquery)")
-            params.append(f"({want[1]}){issuers}")
+            params.append(want[1])
             for column, query in unless:
                 clauses.append(f"NOT EXISTS (SELECT 1 FROM search_index x WHERE x.sort_key = s.sort_key "
                                f"AND x.{column} @@ CAST(? AS tsquery))")
