@@ -1,7 +1,7 @@
 """The archive at scale: indexing speed (1 vs 2 workers, real PDFs), query latency at 100,000 plans on SQLite
 and PostgreSQL, and index size per plan.
 
-    python bench/bench_archive.py index  [--files 10000] [--index-rounds 1] [--pg URL]   # real PDFs, `vanban index`
+    python bench/bench_archive.py index  [--files 10000] [--index-rounds 1] [--pg URL] [--stores postgresql]
     python bench/bench_archive.py query  [--plans 100000] [--pg URL] [--keep DIR]
     python bench/bench_archive.py all
 
@@ -370,7 +370,7 @@ def bench_index(args) -> dict:
     """`vanban index` with 1 and with 2 workers over the same files into fresh archives, in alternating order
     round by round; the ratio of the two rates is what counts (the machine's speed drifts, a ratio less)."""
     work = Path(tempfile.mkdtemp(prefix="vanban-bench-index-"))
-    kinds = ["sqlite"] + (["postgresql"] if args.pg else [])
+    kinds = [k for k in args.stores.split(",") if k != "postgresql" or args.pg]
     try:
         n = copies(work / "in", args.files)
         out: dict = {"files": n, "cpus": os.cpu_count(), "rounds": []}
@@ -404,6 +404,8 @@ def main() -> None:
     ap.add_argument("--plans", type=int, default=100_000, help="synthetic plans for the query run (default 100000)")
     ap.add_argument("--rounds", type=int, default=20, help="times each query of the mix runs (default 20)")
     ap.add_argument("--pg", default=DEFAULT_PG, help="PostgreSQL to measure too ('' to skip)")
+    ap.add_argument("--stores", default="sqlite,postgresql", choices=("sqlite,postgresql", "sqlite", "postgresql"),
+                    help="stores for the index run (default both)")
     ap.add_argument("--keep", help="keep (and reuse) the synthetic archives in this folder")
     args = ap.parse_args()
     result = {}
