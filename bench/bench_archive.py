@@ -370,7 +370,7 @@ def bench_index(args) -> dict:
     """`vanban index` with 1 and with 2 workers over the same files into fresh archives, in alternating order
     round by round; the ratio of the two rates is what counts (the machine's speed drifts, a ratio less)."""
     work = Path(tempfile.mkdtemp(prefix="vanban-bench-index-"))
-    kinds = [k for k in args.stores.split(",") if k != "postgresql" or args.pg]
+    kinds = [k for k in args.stores.split(",") if k != "postgresql" or args.pg]  # --pg '' skips PostgreSQL
     try:
         n = copies(work / "in", args.files)
         out: dict = {"files": n, "cpus": os.cpu_count(), "rounds": []}
@@ -408,6 +408,8 @@ def main() -> None:
                     help="stores for the index run (default both)")
     ap.add_argument("--keep", help="keep (and reuse) the synthetic archives in this folder")
     args = ap.parse_args()
+    if args.stores == "postgresql" and not args.pg:
+        ap.error("--stores postgresql needs a PostgreSQL URL in --pg")
     result = {}
     if args.part in ("index", "all"):
         result["index"] = bench_index(args)

@@ -2,6 +2,7 @@
 fault tests: kill -9 then re-run, two indexers at once."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -33,22 +34,25 @@ def start(*args: str) -> subprocess.Popen:
                             text=True, env=ENV, start_new_session=True, cwd=Path(__file__).resolve().parent.parent)
 
 
-def indexed_ids(db: str) -> list[str]:
+@contextlib.contextmanager
+def archive(db: str):
     from service.archive import open_store
 
     store = open_store(db)
     try:
-        return store._read(lambda tx: [r[0] for r in tx.all("SELECT doc_id FROM catalog")])
+        yield store
     finally:
         store.close()
 
 
+def indexed_ids(db: str) -> list[str]:
+    with archive(db) as store:
+        return store._read(lambda tx: [r[0] for r in tx.all("SELECT doc_id FROM catalog")])
+
+
 def assert_whole(db: str, expected: set[str]) -> None:
     """Every document once, with all of its rows, and nothing half-written."""
-    from service.archive import open_store
-
-    store = open_store(db)
-    try:
+    with archive(db) as store:
         def check(tx):
             docs = [r[0] for r in tx.all("SELECT id FROM documents")]
             cat = [r[0] for r in tx.all("SELECT doc_id FROM catalog")]
@@ -63,8 +67,6 @@ def assert_whole(db: str, expected: set[str]) -> None:
                 for table in ("fts_head", "fts_every", "fts_xhead", "fts_xevery", "fts_meta"):
                     assert tx.one(f"SELECT count(*) FROM {table}")[0] == n
         store._read(check)
-    finally:
-        store.close()
 
 
 def sha(path: Path) -> str:
@@ -118,18 +120,13 @@ def test_index_a_folder_then_query_it(db_url, tmp_path):
     table = list(csv.DictReader(io.StringIO(vanban("export", "--format", "csv", "--db", db_url).stdout)))
     assert len(table) == 4 and any("dan_van_kheo" in row["movement_ids"] for row in table)
 
-    from service.archive import open_store
-
-    store = open_store(db_url)  # no copy kept: the original is served from its path while it is unchanged
-    try:
+    with archive(db_url) as store:  # no copy kept: the original is served from its path while it is unchanged
         original = folder / "cp-ubnd-kimson-2024.pdf"
         kept = store.get_file(sha(original))
         assert kept.content == original.read_bytes() and kept.media_type == "application/pdf"
         original.write_bytes(b"changed since")
         assert store.get_file(sha(folder / "nd-149-kh-ldld-2023.pdf")) is not None
         assert store.get_file(kept.doc_id) is None
-    finally:
-        store.close()
 
 
 def test_query_commands_on_a_missing_archive_say_so(tmp_path):
@@ -201,11 +198,6 @@ def test_two_indexers_split_the_work_on_postgresql(pg_url, tmp_path):
     assert_whole(pg_url, {sha(f) for f in files})
     # the queue's planner statistics were refreshed after queueing (never analyzed: reltuples = -1), so taking
     # a job does not scan the whole queue once thousands wait
-    from service.archive import open_store
-
-    store = open_store(pg_url)
-    try:
+    with archive(pg_url) as store:
         assert store._read(lambda tx: tx.one(
             "SELECT reltuples FROM pg_class WHERE oid = 'procrastinate_jobs'::regclass")[0]) >= 0
-    finally:
-        store.close()
