@@ -1,0 +1,243 @@
+"""The phenomena a variant can show, each a function that edits (spec, gold, layout) in place.
+
+A phenomenon changes what is drawn (spec text or layout) and, when a careful reader would read
+the document differently, the gold with it: a blank number has no gold number, a blank day no
+gold date; digits drawn over a blank are read (gold keeps the true value).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from typing import Callable
+
+from . import data
+from .specgen import dmy, person
+
+Edit = Callable[[dict, dict, dict, dict, random.Random], None]
+PHENOMENA: dict[str, Edit] = {}
+NEEDS_META: set[str] = set()   # only for generated specs (the edit needs the plan's parts)
+SCAN = ("scan", "scan-stamp", "scan-broken-ocr-layer")
+
+
+def phenomenon(name: str, needs_meta: bool = False):
+    def deco(fn: Edit) -> Edit:
+        PHENOMENA[name] = fn
+        if needs_meta:
+            NEEDS_META.add(name)
+        return fn
+    return deco
+
+
+@phenomenon("plain")
+def _plain(spec, gold, meta, lay, rng):
+    pass
+
+
+@phenomenon("issuer-wrap")
+def _issuer_wrap(spec, gold, meta, lay, rng):
+    lay["left_wrap"] = rng.choice([2, 3])
+
+
+@phenomenon("motto-wrap")
+def _motto_wrap(spec, gold, meta, lay, rng):
+    lay["motto_break"] = True
+
+
+@phenomenon("date-wrap")
+def _date_wrap(spec, gold, meta, lay, rng):
+    lay["date_break"] = True
+
+
+@phenomenon("date-own-row")
+def _date_row(spec, gold, meta, lay, rng):
+    lay["date_row"] = True
+
+
+@phenomenon("font-liberation")
+def _font_lib(spec, gold, meta, lay, rng):
+    lay["font"], lay["size"] = "liberation", rng.choice([12, 13, 14])
+
+
+@phenomenon("font-condensed")
+def _font_cond(spec, gold, meta, lay, rng):
+    lay["font"], lay["size"] = "dejavu-condensed", rng.choice([12, 13, 14])
+
+
+@phenomenon("size-12")
+def _size12(spec, gold, meta, lay, rng):
+    lay["size"] = 12
+
+
+@phenomenon("size-14")
+def _size14(spec, gold, meta, lay, rng):
+    lay["size"] = 14
+
+
+@phenomenon("page-letter")
+def _letter(spec, gold, meta, lay, rng):
+    lay["page"] = "letter"
+
+
+@phenomenon("blank-number")
+def _blank_number(spec, gold, meta, lay, rng):
+    spec["number_line"] = re.sub(r"(Số:)\s*\d+\s*", lambda m: m.group(1) + " " * rng.randint(5, 9), spec["number_line"])
+    gold.pop("number", None)
+
+
+@phenomenon("blank-day")
+def _blank_day(spec, gold, meta, lay, rng):
+    spec["date_line"] = re.sub(r"ngày\s*\d{1,2}\s+tháng", lambda m: "ngày" + " " * rng.randint(3, 6) + "tháng",
+                               spec["date_line"])
+    gold.pop("issued_date", None)
+
+
+@phenomenon("handwritten")
+def _handwritten(spec, gold, meta, lay, rng):
+    if rng.random() < 0.5 and gold.get("number"):
+        lay["hand_number"] = re.match(r"\d+", gold["number"]).group()
+    else:
+        m = re.search(r"ngày\s*(\d{1,2})\s+tháng", spec["date_line"])
+        lay["hand_day"] = m.group(1)
+
+
+@phenomenon("draft-mark")
+def _draft(spec, gold, meta, lay, rng):
+    lay["draft"] = rng.choice(["top", "line"])
+
+
+@phenomenon("urgency")
+def _urgency(spec, gold, meta, lay, rng):
+    lay["urgency"] = rng.choice(["HỎA TỐC", "KHẨN", "THƯỢNG KHẨN"])
+
+
+@phenomenon("title-caps")
+def _title_caps(spec, gold, meta, lay, rng):
+    spec["title_lines"] = [x.upper() for x in spec["title_lines"]]
+
+
+def split_lines(text: str, n: int) -> list[str]:
+    words, out, target = text.split(), [], len(text) / n
+    line = ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > target and len(out) < n - 1:
+            out.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    return out + [line]
+
+
+@phenomenon("title-date-range", needs_meta=True)
+def _title_range(spec, gold, meta, lay, rng):
+    a = rng.choice(meta["anniversaries"])
+    d = dt.date(a["origin"], a["month"], a["day"])
+    title = (f"Tổ chức phong trào thi đua chào mừng kỷ niệm {a['years']} năm {a['event']} "
+             f"({dmy(d, rng)} – {dmy(d.replace(year=meta['year']), rng)})")
+    spec["title_lines"] = split_lines(title, 2)
+    gold["title"] = title
+
+
+@phenomenon("title-long", needs_meta=True)
+def _title_long(spec, gold, meta, lay, rng):
+    title = rng.choice(data.LONG_TITLES).format(y=meta["year"])
+    spec["title_lines"] = split_lines(title, rng.choice([2, 3]))
+    gold["title"] = title
+
+
+@phenomenon("sig-name-next-page")
+def _sig_name_next(spec, gold, meta, lay, rng):
+    lay["sig"] = "name-next"
+
+
+@phenomenon("sig-block-next-page")
+def _sig_block_next(spec, gold, meta, lay, rng):
+    lay["sig"] = "block-next"
+
+
+@phenomenon("sig-two-columns")
+def _sig_two(spec, gold, meta, lay, rng):
+    if rng.random() < 0.5:
+        lay["sig_columns"] = [["NGƯỜI LẬP", "", "", "", person(rng)]]
+    else:
+        auth, pos = rng.choice(data.PARTNERS)
+        lay["sig_columns"] = [[auth, pos, "", "", "", person(rng)]]
+
+
+@phenomenon("sig-three-columns")
+def _sig_three(spec, gold, meta, lay, rng):
+    auth, pos = rng.choice(data.PARTNERS)
+    lay["sig_columns"] = [["NGƯỜI LẬP", "", "", "", person(rng)], [auth, pos, "", "", "", person(rng)]]
+
+
+def _rewrite_phases(spec: dict, gold: dict, line: Callable[[int, dict], str], label: Callable[[int], str]) -> None:
+    """Replace the '- Đợt N: Từ ngày ...' lines of a generated spec."""
+    idx = [i for i, p in enumerate(spec["body"]) if re.match(r"- Đợt \d+: Từ ngày", p)]
+    for k, (i, ph) in enumerate(zip(idx, gold["phases"])):
+        spec["body"][i] = line(k, ph)
+        ph["label"] = label(k)
+
+
+ORDINALS = ["nhất", "hai", "ba", "tư"]
+
+
+def _d(iso: str, rng: random.Random) -> str:
+    return dmy(dt.date.fromisoformat(iso), rng)
+
+
+@phenomenon("phases-dot-thu", needs_meta=True)
+def _phases_ordinal(spec, gold, meta, lay, rng):
+    _rewrite_phases(spec, gold, lambda k, ph: f"- Đợt thi đua thứ {ORDINALS[k]}: từ ngày {_d(ph['start'], rng)} "
+                    f"đến ngày {_d(ph['end'], rng)}, {data.PHASE_TAILS[k % 4]}.",
+                    lambda k: f"Đợt thi đua thứ {ORDINALS[k]}")
+
+
+@phenomenon("phases-giai-doan", needs_meta=True)
+def _phases_stage(spec, gold, meta, lay, rng):
+    _rewrite_phases(spec, gold, lambda k, ph: f"- Giai đoạn {k + 1}: Từ ngày {_d(ph['start'], rng)} "
+                    f"đến ngày {_d(ph['end'], rng)}, {data.PHASE_TAILS[k % 4]}.", lambda k: f"Giai đoạn {k + 1}")
+
+
+@phenomenon("phases-list-items", needs_meta=True)
+def _phases_items(spec, gold, meta, lay, rng):
+    _rewrite_phases(spec, gold, lambda k, ph: f"{'abcd'[k]}) Đợt {k + 1} (từ {_d(ph['start'], rng)} "
+                    f"đến {_d(ph['end'], rng)}): {data.PHASE_TAILS[k % 4]}.", lambda k: f"Đợt {k + 1}")
+
+
+@phenomenon("phases-peak", needs_meta=True)
+def _phases_peak(spec, gold, meta, lay, rng):
+    """One 'Đợt cao điểm' added after the numbered phases (a peak inside the year)."""
+    y = meta["year"]
+    s = dt.date(y, rng.randint(3, 9), rng.randint(1, 10))
+    e = s + dt.timedelta(days=rng.randint(20, 60))
+    idx = max(i for i, p in enumerate(spec["body"]) if re.match(r"- Đợt \d+: Từ ngày", p))
+    spec["body"].insert(idx + 1, f"- Đợt cao điểm: từ ngày {dmy(s, rng)} đến ngày {dmy(e, rng)}, "
+                                 "tập trung thi đua lập thành tích chào mừng các ngày lễ lớn.")
+    gold["phases"].append({"label": "Đợt cao điểm", "start": s.isoformat(), "end": e.isoformat()})
+
+
+@phenomenon("libreoffice")
+def _libreoffice(spec, gold, meta, lay, rng):
+    lay["producer"] = "docx"
+    lay["font"] = rng.choice(["liberation", "dejavu", "caladea"])
+    lay["size"] = rng.choice([12, 13, 14])
+
+
+@phenomenon("scan")
+def _scan(spec, gold, meta, lay, rng):
+    lay["scan"] = {"angle": round(rng.choice([-1, 1]) * rng.uniform(0.3, 2.0), 2), "noise": rng.uniform(4, 12)}
+
+
+@phenomenon("scan-stamp")
+def _scan_stamp(spec, gold, meta, lay, rng):
+    _scan(spec, gold, meta, lay, rng)
+    lay["scan"]["stamp"] = True
+
+
+@phenomenon("scan-broken-ocr-layer")
+def _scan_broken(spec, gold, meta, lay, rng):
+    _scan(spec, gold, meta, lay, rng)
+    lay["scan"]["broken_layer"] = True
+
+
+TEXT_PHENOMENA = [p for p in PHENOMENA if p not in SCAN]
