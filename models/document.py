@@ -134,6 +134,7 @@ class PlanDocument(BaseModel):
     title: Optional[TextValue] = None
     urgency: Optional[TextValue] = None
     confidentiality: Optional[TextValue] = None
+    draft: Optional[TextValue] = Field(None, description="the draft mark (DỰ THẢO) when the document is a draft")
     addressees: list[Recipient] = Field(default_factory=list)
     legal_bases: list[LegalBasis] = Field(default_factory=list)
     movements: list[Movement] = Field(default_factory=list)
@@ -141,6 +142,7 @@ class PlanDocument(BaseModel):
     phases: list[Phase] = Field(default_factory=list)
     anniversaries: list[Anniversary] = Field(default_factory=list)
     signer: Signer = Field(default_factory=Signer)
+    other_signers: list[Signer] = Field(default_factory=list, description="other signature blocks: joint signers, preparers, secretaries")
     recipients: list[Recipient] = Field(default_factory=list)
     archive: Optional[TextValue] = Field(None, description="the `Lưu:` item of Nơi nhận")
     outline: list[OutlineItem] = Field(default_factory=list)

@@ -13,7 +13,7 @@ from parser.extract import legal_bases as legal_mod
 from parser.extract import movements as mov_mod
 from parser.extract import phases as phase_mod
 from parser.extract.recipients import addressees, recipients
-from parser.extract.signature import signer
+from parser.extract.signature import signers
 from parser.extract.values import Found
 from parser.layout import lay_out
 from parser.nlp import analyse
@@ -70,7 +70,7 @@ def parse(path: str | Path, options: ParseOptions) -> PlanDocument:
     doc_type, title = header_mod.type_and_title(st)
     urgency, secrecy = header_mod.marks(st)
     recips, archive = recipients(st.recipient_lines)
-    sig = signer(st.signature_lines)
+    sig, other_sigs = signers(st.signature_blocks, issuer.value if issuer else None)
     year = int(issued.value[:4]) if issued else _year_hint(st)
 
     preamble, body = body_mod.split_preamble(st.paragraphs)
@@ -96,6 +96,7 @@ def parse(path: str | Path, options: ParseOptions) -> PlanDocument:
         title=tv(title),
         urgency=tv(urgency),
         confidentiality=tv(secrecy),
+        draft=tv(header_mod.draft(st)),
         addressees=[Recipient(text=f.value, **_prov(text, f)) for f in addressees(st.addressee_lines)],
         legal_bases=[LegalBasis(**f.value, **_prov(text, f)) for f in bases],
         movements=[Movement(**f.value, **_prov(text, f)) for f in movements],
@@ -103,6 +104,7 @@ def parse(path: str | Path, options: ParseOptions) -> PlanDocument:
         anniversaries=[Anniversary(**f.value, **_prov(text, f)) for f in anniversaries],
         phases=[Phase(**f.value, **_prov(text, f)) for f in phases],
         signer=Signer(**{k: tv(v) for k, v in sig.items()}),
+        other_signers=[Signer(**{k: tv(v) for k, v in o.items()}) for o in other_sigs],
         recipients=[Recipient(text=f.value, **_prov(text, f)) for f in recips],
         archive=tv(archive),
         outline=[OutlineItem(**f.value, **_prov(text, f)) for f in outline],

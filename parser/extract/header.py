@@ -9,11 +9,14 @@ from parser.extract.values import Found
 from parser.segment import Structure
 from parser.text.document_text import TextRef
 
-NUMBER = re.compile(r"S[ốô]\s*[:;.]?\s*(?P<num>[0-9A-Za-zĐđ.\- ]*?)\s*(?P<rest>[/-]\s*[A-ZĐ][\w\s./&\-]*)?\s*$")
+NUMBER_LABEL = re.compile(r"^\s*S[ốôóổo]\s*[:;.]?\s*", re.I)
+# the symbol after the serial: /KH-LĐLĐ, /2022/TT-BLĐTBXH, -KH/ĐTN (Party style), /QĐ-TTg
+SYMBOL = re.compile(r"^(?:/\s*\d{4}\s*)?[/-]\s*[A-ZĐ][\w.&]*(?:\s*[/-]\s*[\wĐđ.&]+)*")
 PLACE_DATE = re.compile(
-    r"^(?P<place>[^,]+?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*[.…_ ]*\s*tháng\s*(?P<month>\d{1,2})?\s*[.…_ ]*\s*năm\s*(?P<year>\d{4})",
+    r"(?:^|(?<=\s))(?P<place>[^,\d]+?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\D{0,6}?\s*tháng\s*(?P<month>\d{1,2})?\D{0,6}?\s*năm\s*(?P<year>\d{4})",
     re.I,
 )
+PLACE_ONLY = re.compile(r"(?:^|(?<=\s))(?P<place>[^,\d]{2,40}?)\s*,\s*ngày\b", re.I)
 TYPE_NAMES = sorted({name.upper(): name for name in doc_types().values()}.items(), key=lambda kv: -len(kv[0]))
 URGENCY = re.compile(r"\b(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN)\b")
 SECRECY = re.compile(r"\b(TUYỆT MẬT|TỐI MẬT|MẬT)\b")
@@ -25,20 +28,29 @@ def _clean_symbol(text: str) -> str:
 
 
 def number(st: Structure) -> tuple[Found | None, dict | None]:
+    """The serial and symbol after `Số:`; a blank or unreadable serial gives the symbol alone."""
     line = st.number_line
     if line is None:
         return None, None
-    m = NUMBER.search(line.text)
-    if not m:
-        return None, None
-    serial = (m.group("num") or "").strip()
-    rest = _clean_symbol(m.group("rest") or "")
-    if not re.search(r"\d", serial):
-        # a draft with the number left blank ("Số:      /KH-SCT"): no number, only the symbol
+    label = NUMBER_LABEL.match(line.text)
+    body_at = label.end() if label else 0
+    body = line.text[body_at:]
+    serial_m = re.match(r"\s*(\d+[A-Za-z]?)", body)
+    serial = serial_m.group(1) if serial_m else ""
+    after = body[serial_m.end():] if serial_m else body
+    lead = re.match(r"[\s.…_,]*", after)
+    symbol_m = SYMBOL.match(after[lead.end():])
+    rest = _clean_symbol(symbol_m.group(0)) if symbol_m else ""
+    if not serial:
+        # a draft with the number left blank ("Số:      /KH-SCT"), or a handwritten serial not read
         return None, _symbol_parts("", rest)
-    value = _clean_symbol(serial + rest)
-    start = line.text.index(m.group("num"))
-    return Found(value, line.start + start, line.start + len(line.text.rstrip(" .;,"))), _symbol_parts(serial, rest)
+    if not rest:
+        return None, _symbol_parts(serial, "")
+    start = line.start + body_at + serial_m.start(1)
+    end = line.start + body_at + serial_m.end() + lead.end() + symbol_m.end()
+    # gaps inside the number ("149 / KH") are fine; dots or a blank between serial and symbol are doubtful
+    confidence = 1.0 if not lead.group(0).strip() else 0.5
+    return Found(serial + rest, start, end, confidence=confidence), _symbol_parts(serial, rest)
 
 
 def _symbol_parts(serial: str, rest: str) -> dict:
@@ -64,6 +76,10 @@ def place_and_date(st: Structure) -> tuple[Found | None, Found | None, list[str]
         return None, None, warnings
     m = PLACE_DATE.search(line.text)
     if not m:
+        # the year or the whole date unreadable (a scan, a stamp over it): the place alone
+        if pm := PLACE_ONLY.search(line.text):
+            warnings.append(f"Không đọc được ngày ban hành / the date of issue could not be read: {line.text.strip()}")
+            return Found(pm.group("place").strip(), line.start + pm.start("place"), line.start + pm.end("place")), None, warnings
         return None, None, warnings
     place = Found(m.group("place").strip(), line.start + m.start("place"), line.start + m.end("place"))
     if not (m.group("day") and m.group("month")):
@@ -140,9 +156,20 @@ def type_and_title(st: Structure) -> tuple[Found | None, Found | None]:
 def marks(st: Structure) -> tuple[Found | None, Found | None]:
     """Urgency (HỎA TỐC, THƯỢNG KHẨN, KHẨN) and secrecy (MẬT ...) printed in the header."""
     urgency = secrecy = None
-    for ref in st.header_left + st.header_right:
+    for ref in st.header_left + st.header_right + st.mark_lines:
         if m := URGENCY.search(ref.text):
             urgency = Found(m.group(1), ref.start + m.start(1), ref.start + m.end(1))
         if (m := SECRECY.search(ref.text)) and not MOTTO.search(ref.text):
             secrecy = Found(m.group(1), ref.start + m.start(1), ref.start + m.end(1))
     return urgency, secrecy
+
+
+DRAFT = re.compile(r"DỰ THẢO|Dự thảo")
+
+
+def draft(st: Structure) -> Found | None:
+    """The draft mark (`DỰ THẢO`, `(Dự thảo lần 2)`) printed in the header or over the type line."""
+    for ref in st.mark_lines:
+        if m := DRAFT.search(ref.text):
+            return Found(ref.text.strip(" ()[]"), ref.start + m.start(), ref.end)
+    return None

@@ -1,13 +1,22 @@
-"""The signature block: authority (TM./KT./TL./TUQ./Q.), position, and the signer's name."""
+"""The signature blocks: authority (TM./KT./TL./TUQ./Q.), position, and the signer's name.
+
+A document may carry several blocks side by side (a joint plan, a preparer beside
+the approver, a secretary beside the chair). The issuing body's block is `signer`;
+the others are returned apart.
+"""
 from __future__ import annotations
 
 import re
 
 from parser.extract.values import Found
+from parser.segment import strip_rank
 from parser.text.document_text import TextRef
 
 AUTHORITY = re.compile(r"^\s*(T/?M|KT|TL|TUQ|Q)\s*[./]\s*\S", re.I)
 NOT_A_NAME = re.compile(r"^\(|đã ký|ký tên|đóng dấu|\d", re.I)
+# blocks of people who prepare, record or check a document, not of the body that issues it
+PREPARER = re.compile(r"NGƯỜI\s+(LẬP|VIẾT|GHI|SOẠN|KIỂM TRA|THẨM ĐỊNH)|THƯ KÝ|KẾ TOÁN|CÁN BỘ|NGƯỜI NHẬN|BÊN NHẬN", re.I)
+ORGANIZATION = re.compile(r"^(CÔNG TY|UBND|ỦY BAN|UỶ BAN|SỞ|PHÒNG|BỘ|CỤC|TRƯỜNG|BAN|HỘI|LIÊN ĐOÀN|ĐOÀN|TỔNG CÔNG TY)\b")
 
 
 def _is_name(text: str) -> bool:
@@ -28,12 +37,16 @@ def signer(lines: list[TextRef]) -> dict[str, Found | None]:
             continue
         rest.append(ref)
     # the name is the first proper name under the titles; later ones belong to annexes
-    names = [r for r in rest if _is_name(r.text.strip())]
+    names = [r for r in rest if _is_name(strip_rank(r.text))]
     if names:
         n = names[0]
-        name = Found(n.text.strip(), n.start, n.end)
+        bare = strip_rank(n.text)
+        offset = n.text.index(bare) if bare in n.text else 0
+        name = Found(bare, n.start + offset, n.start + offset + len(bare))
     titles = [r for r in rest if r.text.strip().isupper() and (name is None or r.start < name.start)]
-    if titles:
+    if authority is None and len(titles) > 1 and ORGANIZATION.match(titles[0].text.strip()):
+        titles = titles[1:]  # the body's name over the position ("CÔNG TY ..." / "GIÁM ĐỐC")
+    if titles and not (authority is None and len(titles) == 1 and ORGANIZATION.match(titles[0].text.strip())):
         # the position is the last upper-case line above the name; lines before it continue
         # a wrapped authority ("TM. BAN THƯỜNG VỤ" / "HUYỆN ĐOÀN")
         p = titles[-1] if name is not None else titles[0]
@@ -42,6 +55,24 @@ def signer(lines: list[TextRef]) -> dict[str, Found | None]:
             for extra in titles[: titles.index(p)]:
                 authority = Found(authority.value + " " + extra.text.strip(), authority.start, extra.end)
     return {"authority": authority, "position": position, "name": name}
+
+
+def signers(blocks: list[list[TextRef]], issuer: str | None) -> tuple[dict[str, Found | None], list[dict[str, Found | None]]]:
+    """(the issuing body's signer, the other signature blocks), blocks given left to right."""
+    read = [signer(b) for b in blocks if any(ref.text.strip().isupper() or _is_name(strip_rank(ref.text)) for ref in b)]
+    if not read:
+        return {"authority": None, "position": None, "name": None}, []
+    primary = max(range(len(read)), key=lambda k: _issuing_score(read[k], issuer, k))
+    return read[primary], [s for k, s in enumerate(read) if k != primary]
+
+
+def _issuing_score(block: dict[str, Found | None], issuer: str | None, order: int) -> tuple:
+    titles = " ".join(v.value for k, v in block.items() if v is not None and k != "name")
+    preparer = bool(PREPARER.search(titles))
+    issuer_words = set((issuer or "").upper().split())
+    shared = len(issuer_words & set(titles.upper().split())) if block["authority"] else 0
+    # Decree 30 puts the issuing body's signature on the right: later blocks win ties
+    return (not preparer, block["authority"] is not None or block["position"] is not None, shared, order)
 
 
 def _authority_text(text: str) -> str:
