@@ -1,4 +1,5 @@
-"""Vietnamese dates in running text: `13/2/2023`, `ngày 17 tháng 2 năm 2023`, `tháng 6/2024`, `21/11`."""
+"""Vietnamese dates in running text: `13/2/2023`, `ngày 17 tháng 2 năm 2023`, `tháng 6/2024`, `21/11`,
+`ngày 15 tháng 5`, `tháng 7`, `quý III/2026`."""
 from __future__ import annotations
 
 import calendar
@@ -8,6 +9,12 @@ from datetime import date
 DMY = re.compile(r"(?<![\d/])(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})(?:\s*[/.\-]\s*(?P<y>\d{4}))?(?![\d/])")
 LONG = re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
 MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})", re.I)
+# the forms a range may leave the year to its other end in: `ngày 15 tháng 5`, `tháng 7`; and quarters
+LONG_DM = re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s*(?:/|,?\s*năm)\s*(?P<y>\d{4}))?(?![\d/])", re.I)
+MONTH_ONLY = re.compile(r"tháng\s+(?P<m>\d{1,2})(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?(?![\d/])", re.I)
+QUARTER = re.compile(r"quý\s+(?P<q>IV|I{1,3}|[1-4])(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?(?![\w/])", re.I)
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
+         "XI": 11, "XII": 12}
 
 
 def iso(y: int | None, m: int, d: int) -> str | None:
