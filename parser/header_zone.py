@@ -274,6 +274,12 @@ def _read_left(parts: HeaderParts, lines: list[Line]) -> None:
     number_at = next((k for k, ln in enumerate(lines) if is_number(ln.text)), None)
     if number_at is not None:
         parts.number = lines[number_at]
+        # a narrow column wraps the symbol: "Số: 12-KH/" / "ĐTN"
+        nxt = lines[number_at + 1] if number_at + 1 < len(lines) else None
+        if nxt and re.match(r"^\s*[/-]?[A-ZĐ0-9][\wĐ.&/-]*\s*$", nxt.text) \
+                and nxt.top - parts.number.top < 2 * max(nxt.size, 6.0):
+            parts.number = Line(parts.number.segments + nxt.segments, parts.number.row)
+            lines = lines[: number_at + 1] + lines[number_at + 2:]
     above = lines if number_at is None else lines[:number_at]
     below = [] if number_at is None else lines[number_at + 1:]
     in_issuer = True

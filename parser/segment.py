@@ -207,6 +207,15 @@ def _read_footer(st: Structure, pages: list[PageLayout], p: int, i: int, sig_abo
             signature += [(s, layout) for s in row.segments if s not in left]
         else:
             signature += [(s, layout) for s in row.segments]
+    # Nơi nhận pushed onto the next page by the signature blocks
+    if not recipient_rows and p + 1 < len(pages):
+        nxt = pages[p + 1]
+        at = next((k for k, row in enumerate(nxt.rows[:3]) if _recipients_row(row, nxt)), None)
+        if at is not None:
+            for row in nxt.rows[at:]:
+                left = [s for s in row.segments if s.x0 < nxt.middle - 0.05 * nxt.width]
+                if left:
+                    recipient_rows.append(left)
     # a name that fell onto the next page: the first rows there that stand apart from the body
     if p + 1 < len(pages) and not any(_looks_like_name(strip_rank(s.text)) for s, _ in signature):
         nxt = pages[p + 1]
@@ -216,7 +225,7 @@ def _read_footer(st: Structure, pages: list[PageLayout], p: int, i: int, sig_abo
             else:
                 break
     for segs in recipient_rows:
-        st.recipient_lines.append(_add(doc, segs, layout))
+        st.recipient_lines.append(_add(doc, segs, pages[segs[0].page - 1] if segs[0].page else layout))
     for column in columns(signature):
         block = [_add(doc, [seg], lay) for seg, lay in sorted(column, key=lambda sl: (sl[1].number, sl[0].top))]
         st.signature_blocks.append(block)
@@ -244,5 +253,4 @@ def strip_rank(text: str) -> str:
 
 def _looks_like_name(text: str) -> bool:
     words = text.split()
-    return 2 <= len(words) <= 5 and all(w[:1].isupper() and not w.isupper() for w in words if w.isalpha()) \
-        and not any(ch.isdigit() for ch in text)
+    return 2 <= len(words) <= 5 and all(w.isalpha() and w[:1].isupper() and not w.isupper() for w in words)

@@ -41,6 +41,10 @@ def number(st: Structure) -> tuple[Found | None, dict | None]:
     lead = re.match(r"[\s.…_,]*", after)
     symbol_m = SYMBOL.match(after[lead.end():])
     rest = _clean_symbol(symbol_m.group(0)) if symbol_m else ""
+    if symbol_m and (wrapped := re.match(r"\s+([A-ZĐ0-9][\wĐ.&/-]*)\s*$", after[lead.end() + symbol_m.end():])):
+        # the end of the symbol wrapped onto the next line of a narrow column: "1886/KH-S" / "GDĐT"
+        rest += wrapped.group(1)
+        symbol_m = re.match(re.escape(symbol_m.group(0)) + r"\s+" + re.escape(wrapped.group(1)), after[lead.end():])
     if not serial:
         # a draft with the number left blank ("Số:      /KH-SCT"), or a handwritten serial not read
         return None, _symbol_parts("", rest)
@@ -107,6 +111,11 @@ ORGANIZATION = re.compile(
 )
 
 
+GENERIC_BODY = re.compile(r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|ĐẢNG ỦY|ĐẢNG UỶ|"
+                          r"CÔNG ĐOÀN|LIÊN ĐOÀN LAO ĐỘNG|ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM|HỘI LIÊN HIỆP PHỤ NỮ)$")
+WEAK_ORGANIZATION = re.compile(r"^(TRƯỜNG|ĐOÀN|TỔ|ĐỘI|VỤ|VIỆN|QUỸ|CHI|CỤC|BAN|HỘI)$")
+
+
 def issuer(st: Structure) -> tuple[Found | None, Found | None]:
     """(parent body, issuer): the header's left lines grouped into bodies, the last one issues.
 
@@ -114,13 +123,21 @@ def issuer(st: Structure) -> tuple[Found | None, Found | None]:
     any other line continues the one above, whether it is a wrapped name
     (`BCH ĐOÀN TỈNH QUẢNG` / `NGÃI`) or the unit of a generic name (`ỦY BAN NHÂN DÂN` / `HUYỆN KIM SƠN`).
     """
-    lines = [r for r in st.header_left if not MOTTO.search(r.text)]
     bodies: list[list[TextRef]] = []
-    for ref in lines:
-        if not bodies or ORGANIZATION.match(ref.text.strip()):
+    previous_bold = None
+    for ref, bold in [(r, b) for r, b in zip(st.header_left, st.header_left_bold) if not MOTTO.search(r.text)]:
+        text = ref.text.strip()
+            # an organization word starts a body, unless it is a lone word wrapped from the line above ("MÔI" / "TRƯỜNG")
+        starts = ORGANIZATION.match(text) and not (len(text.split()) == 1 and WEAK_ORGANIZATION.match(text))
+        # a change from upright to bold starts the issuer under its parent, unless the line above is
+        # a generic name that needs its unit ("ỦY BAN NHÂN DÂN" / "HUYỆN KIM SƠN")
+        restyled = previous_bold is not None and bold != previous_bold and not GENERIC_BODY.match(
+            " ".join(r.text.strip() for r in bodies[-1]) if bodies else "")
+        if not bodies or starts or restyled:
             bodies.append([ref])
         else:
             bodies[-1].append(ref)
+        previous_bold = bold
     if not bodies:
         return None, None
     parent = [r for body in bodies[:-1] for r in body]

@@ -13,10 +13,12 @@ from parser.segment import strip_rank
 from parser.text.document_text import TextRef
 
 AUTHORITY = re.compile(r"^\s*(T/?M|KT|TL|TUQ|Q)\s*[./]\s*\S", re.I)
+AUTHORITY_PREFIX = re.compile(r"^\s*(T/?M|KT|TL|TUQ|Q)\s*[./]\s*", re.I)
 NOT_A_NAME = re.compile(r"^\(|đã ký|ký tên|đóng dấu|\d", re.I)
 # blocks of people who prepare, record or check a document, not of the body that issues it
 PREPARER = re.compile(r"NGƯỜI\s+(LẬP|VIẾT|GHI|SOẠN|KIỂM TRA|THẨM ĐỊNH)|THƯ KÝ|KẾ TOÁN|CÁN BỘ|NGƯỜI NHẬN|BÊN NHẬN", re.I)
-ORGANIZATION = re.compile(r"^(CÔNG TY|UBND|ỦY BAN|UỶ BAN|SỞ|PHÒNG|BỘ|CỤC|TRƯỜNG|BAN|HỘI|LIÊN ĐOÀN|ĐOÀN|TỔNG CÔNG TY)\b")
+ORGANIZATION = re.compile(r"^(CÔNG TY|UBND|ỦY BAN|UỶ BAN|SỞ|PHÒNG|BỘ|CỤC|TRƯỜNG|BAN|HỘI|LIÊN ĐOÀN|ĐOÀN|TỔNG CÔNG TY)\b"
+                          r"(?!.*(TRƯỞNG|CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|THỦ TƯỚNG))")
 
 
 def _is_name(text: str) -> bool:
@@ -69,8 +71,10 @@ def signers(blocks: list[list[TextRef]], issuer: str | None) -> tuple[dict[str, 
 def _issuing_score(block: dict[str, Found | None], issuer: str | None, order: int) -> tuple:
     titles = " ".join(v.value for k, v in block.items() if v is not None and k != "name")
     preparer = bool(PREPARER.search(titles))
-    issuer_words = set((issuer or "").upper().split())
-    shared = len(issuer_words & set(titles.upper().split())) if block["authority"] else 0
+    # "TM. ỦY BAN NHÂN DÂN" names the body it signs for: does it name the issuer?
+    issuer_words = set(re.findall(r"\w+", (issuer or "").upper()))
+    body = re.findall(r"\w+", AUTHORITY_PREFIX.sub("", block["authority"].value).upper()) if block["authority"] else []
+    shared = bool(body) and sum(w in issuer_words for w in body) >= 0.6 * len(body)
     # Decree 30 puts the issuing body's signature on the right: later blocks win ties
     return (not preparer, block["authority"] is not None or block["position"] is not None, shared, order)
 
