@@ -180,7 +180,9 @@ def _footer(spec: dict, lay: dict, S, text_w: float) -> list[Flowable]:
     sig = list(spec.get("signature", []))
     out: list[Flowable] = [Spacer(1, 10)]
     if lay["sig_columns"]:
-        cols = [*lay["sig_columns"], sig]
+        cols = [list(c) for c in (*lay["sig_columns"], sig)]
+        tall = max(len(c) for c in cols)
+        cols = [c[:-1] + [""] * (tall - len(c)) + c[-1:] for c in cols]  # names on one line
         w = text_w / len(cols)
         small = S(alignment=TA_CENTER, fontSize=S().fontSize - 1, leading=(S().fontSize - 1) * 1.3)
         t = Table([[Paragraph(_sig_html(c), small) for c in cols]], colWidths=[w] * len(cols))
