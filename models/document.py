@@ -28,18 +28,36 @@ class Provenance(BaseModel):
     confidence: float = Field(1.0, ge=0, le=1, description="1 = read from a clean text layer by a firm rule")
 
 
+EVIDENCE = ("where the value was read when not from the document's own print at its place: "
+            "'annex reference', 'e-signature', 'copy stamp', 'digit re-read'")
+
+
 class TextValue(Provenance):
     value: Optional[str] = None
+    evidence: Optional[str] = Field(None, description=EVIDENCE)
 
 
 class DateValue(Provenance):
     value: Optional[str] = Field(None, description="ISO date YYYY-MM-DD")
     raw: Optional[str] = None
+    evidence: Optional[str] = Field(None, description=EVIDENCE)
+
+
+class CopyInfo(Provenance):
+    """A certified copy's own details (SAO Y, SAO LỤC, TRÍCH SAO), apart from the original's fields."""
+
+    kind: str = Field(description="SAO Y | SAO LỤC | TRÍCH SAO")
+    issuer: Optional[str] = Field(None, description="the body that made the copy")
+    date: Optional[str] = Field(None, description="ISO date the copy was made or signed")
+    number: Optional[str] = None
+    signer: Optional[str] = None
+    text: str = ""
 
 
 class SymbolParts(BaseModel):
     """`149/KH-LĐLĐ` -> serial 149, type code KH (Kế hoạch), issuer code LĐLĐ."""
 
+    symbol: Optional[str] = Field(None, description="what follows the serial: /KH-LĐLĐ, -KH/ĐTN (also when the serial is blank)")
     serial: Optional[str] = None
     doc_type_code: Optional[str] = None
     doc_type_name: Optional[str] = None
@@ -120,7 +138,8 @@ class Warning(BaseModel):
 
 
 class PlanDocument(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+    # `copy` is a JSON key; in Python the field is `copy_of` (BaseModel has a method `copy`)
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
     schema_version: str = SCHEMA_VERSION
     source: SourceInfo
@@ -134,6 +153,7 @@ class PlanDocument(BaseModel):
     title: Optional[TextValue] = None
     urgency: Optional[TextValue] = None
     confidentiality: Optional[TextValue] = None
+    copy_of: Optional[CopyInfo] = Field(None, alias="copy", description="the copy's own block when this file is a certified copy")
     draft: Optional[TextValue] = Field(None, description="the draft mark (DỰ THẢO) when the document is a draft")
     addressees: list[Recipient] = Field(default_factory=list)
     legal_bases: list[LegalBasis] = Field(default_factory=list)

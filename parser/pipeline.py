@@ -8,6 +8,8 @@ from models.document import (Anniversary, DateValue, LegalBasis, Movement, Outli
 from parser.errors import NoPagesError
 from parser.extract import anniversaries as ann_mod
 from parser.extract import body as body_mod
+from parser.extract import evidence
+from parser.extract.copies import copy_info
 from parser.extract import header as header_mod
 from parser.extract import legal_bases as legal_mod
 from parser.extract import movements as mov_mod
@@ -18,6 +20,7 @@ from parser.extract.values import Found
 from parser.layout import lay_out
 from parser.nlp import analyse
 from parser.options import ParseOptions
+from parser.read.esign import take_stamps
 from parser.read.guard import inspect_input
 from parser.read.pagemodel import SourceDocument
 from parser.segment import segment
@@ -35,11 +38,13 @@ def read(path: str, options: ParseOptions) -> tuple[SourceDocument, str]:
         from parser.read.pdf import read_pdf
 
         source = read_pdf(path, max_pages=options.max_pages)
+        stamps = take_stamps(source)
         if options.ocr != "never":
             # pages whose text layer is missing, thin on a scan, or not Vietnamese are OCRed
             from parser.read.ocr import apply_ocr
 
             source = apply_ocr(source, options.ocr)
+        source.signature_stamps = stamps
     if not source.pages:
         raise NoPagesError("Tài liệu không có trang nào / the document has no pages")
     return source, info.sha256
@@ -47,14 +52,16 @@ def read(path: str, options: ParseOptions) -> tuple[SourceDocument, str]:
 
 def _prov(text: DocumentText, found: Found) -> dict:
     if found.start < 0:
-        return {"confidence": found.confidence}
+        # read from outside the text (a signature stamp): its page and box when known
+        where = {k: found.extra[k] for k in ("page", "bbox") if k in found.extra}
+        return {"confidence": found.confidence, **where}
     p = text.provenance(found.start, found.end)
     p["confidence"] = round(min(p.get("confidence", 1.0), found.confidence), 3)
     return p
 
 
 def _text_value(text: DocumentText, found: Found | None) -> TextValue | None:
-    return TextValue(value=found.value, **_prov(text, found)) if found else None
+    return TextValue(value=found.value, evidence=found.extra.get("evidence"), **_prov(text, found)) if found else None
 
 
 def parse(path: str | Path, options: ParseOptions) -> PlanDocument:
@@ -66,6 +73,7 @@ def parse(path: str | Path, options: ParseOptions) -> PlanDocument:
 
     number, symbol = header_mod.number(st)
     place, issued, date_warnings = header_mod.place_and_date(st)
+    number, issued, evidence_warnings = evidence.corroborate(st, number, symbol, issued, source.signature_stamps)
     parent, issuer = header_mod.issuer(st)
     doc_type, title = header_mod.type_and_title(st)
     urgency, secrecy = header_mod.marks(st)
@@ -86,16 +94,18 @@ def parse(path: str | Path, options: ParseOptions) -> PlanDocument:
     doc = PlanDocument(
         source=SourceInfo(file=Path(path).name, sha256=sha256, kind=source.kind, pages=len(source.pages), reader=source.reader,
                           page_sizes=[(round(p.width, 1), round(p.height, 1)) for p in source.pages]),
-        number=tv(number),
+        number=_text_value(text, number),
         symbol=SymbolParts(**symbol) if symbol else None,
         doc_type=tv(doc_type),
         parent_issuer=tv(parent),
         issuer=tv(issuer),
         place=tv(place),
-        issued_date=DateValue(value=issued.value, raw=issued.raw, **_prov(text, issued)) if issued else None,
+        issued_date=DateValue(value=issued.value, raw=issued.raw, evidence=issued.extra.get("evidence"),
+                              **_prov(text, issued)) if issued else None,
         title=tv(title),
         urgency=tv(urgency),
         confidentiality=tv(secrecy),
+        copy=copy_info(source.signature_stamps, st.copy_lines),
         draft=tv(header_mod.draft(st)),
         addressees=[Recipient(text=f.value, **_prov(text, f)) for f in addressees(st.addressee_lines)],
         legal_bases=[LegalBasis(**f.value, **_prov(text, f)) for f in bases],
@@ -108,7 +118,7 @@ def parse(path: str | Path, options: ParseOptions) -> PlanDocument:
         recipients=[Recipient(text=f.value, **_prov(text, f)) for f in recips],
         archive=tv(archive),
         outline=[OutlineItem(**f.value, **_prov(text, f)) for f in outline],
-        warnings=[Warning(message=m) for m in source.warnings + st.warnings + date_warnings],
+        warnings=[Warning(message=m) for m in source.warnings + st.warnings + date_warnings + evidence_warnings],
         text=text.text if options.include_text else "",
     )
     return validate(doc)

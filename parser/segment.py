@@ -8,7 +8,7 @@ the footer: `Nơi nhận` in the left column, the signature block in the right.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from parser.footer_zone import columns, signature_start
 from parser.header_zone import find_header
@@ -21,6 +21,7 @@ RECIPIENTS_HEAD = re.compile(r"^\s*N[ơo]i\s+nh[ậa]n\s*:?", re.I)
 ADDRESSEES_HEAD = re.compile(r"^\s*Kính\s+gửi\s*:?", re.I)
 LIST_MARKER = re.compile(r"^([-+•–*]\s|\(?\d+(\.\d+)*[.)]\s|[IVXLC]+[.)]\s|[a-zđ][).]\s|Điều\s+\d+|Đợt\s+\d+|Giai đoạn\s+\d+|PHẦN\s|Chương\s)")
 DECORATION = re.compile(r"^[\s*_\-–—=.·•]+$")
+COPY_HEAD = re.compile(r"^\s*(SAO Y|SAO LỤC|TRÍCH SAO)(\s+BẢN\s+CHÍNH)?\s*$")
 SENTENCE_END = re.compile(r"[.;:!?]\W*$")
 
 
@@ -42,6 +43,8 @@ class Structure:
     recipient_lines: list[TextRef] = field(default_factory=list)
     signature_lines: list[TextRef] = field(default_factory=list)
     signature_blocks: list[list[TextRef]] = field(default_factory=list)  # one per signature column, left to right
+    copy_lines: list[TextRef] = field(default_factory=list)  # a certified copy's own block after the document
+    annex_lines: list[TextRef] = field(default_factory=list)  # the pages after the footer, line by line
     warnings: list[str] = field(default_factory=list)
 
 
@@ -90,8 +93,23 @@ def segment(pages: list[PageLayout]) -> Structure:
         st.type_line = add([parts.type_line])
         st.type_line.centered = True
     st.title_lines = [add([ln]) for ln in parts.title_lines]
+    pages = _set_copy_block_apart(st, pages, p0, parts.end_row)
     _read_body_and_footer(st, pages, p0, parts.end_row)
     return st
+
+
+def _set_copy_block_apart(st: Structure, pages: list[PageLayout], p0: int, first_row: int) -> list[PageLayout]:
+    """A paper copy's block (`SAO Y` ... after the copied document's end) goes to `copy_lines`; the pages end before it."""
+    for p in range(p0, len(pages)):
+        layout = pages[p]
+        for i in range(first_row if p == p0 else 0, len(layout.rows)):
+            row = layout.rows[i]
+            if len(row.segments) == 1 and COPY_HEAD.match(row.text):
+                for lay in [layout] + pages[p + 1:]:
+                    for r in lay.rows[i if lay is layout else 0:]:
+                        st.copy_lines.append(_add(st.text, r.segments, lay))
+                return pages[:p] + [replace(layout, rows=layout.rows[:i])]
+    return pages
 
 
 def _share_text_column(pages: list[PageLayout]) -> None:
@@ -230,6 +248,14 @@ def _read_footer(st: Structure, pages: list[PageLayout], p: int, i: int, sig_abo
         block = [_add(doc, [seg], lay) for seg, lay in sorted(column, key=lambda sl: (sl[1].number, sl[0].top))]
         st.signature_blocks.append(block)
     st.signature_lines = [ref for block in st.signature_blocks for ref in block]
+    # what follows the footer (annexes, lists) is kept line by line: it is searched, and its
+    # reference lines ("Kèm theo Công văn số ...") corroborate the header
+    used = {id(s) for s, _ in signature} | {id(s) for segs in recipient_rows for s in segs}
+    for lay in pages[p + 1:]:
+        for row in lay.rows:
+            segs = [s for s in row.segments if id(s) not in used]
+            if segs:
+                st.annex_lines.append(_add(doc, segs, lay))
 
 
 def _signature_without_recipients(st: Structure) -> None:

@@ -35,7 +35,7 @@ def number(st: Structure) -> tuple[Found | None, dict | None]:
     label = NUMBER_LABEL.match(line.text)
     body_at = label.end() if label else 0
     body = line.text[body_at:]
-    serial_m = re.match(r"\s*(\d+[A-Za-z]?)", body)
+    serial_m = re.match(r"\s*(\d+)(?![\w])", body) or re.match(r"\s*(\d+[a-z]?)(?=\s*[/-])", body)
     serial = serial_m.group(1) if serial_m else ""
     after = body[serial_m.end():] if serial_m else body
     lead = re.match(r"[\s.…_,]*", after)
@@ -46,8 +46,9 @@ def number(st: Structure) -> tuple[Found | None, dict | None]:
         rest += wrapped.group(1)
         symbol_m = re.match(re.escape(symbol_m.group(0)) + r"\s+" + re.escape(wrapped.group(1)), after[lead.end():])
     if not serial:
-        # a draft with the number left blank ("Số:      /KH-SCT"), or a handwritten serial not read
-        return None, _symbol_parts("", rest)
+        # a draft with the number left blank ("Số:      /KH-SCT"), or a handwritten serial not read ("56W /BCA-C04")
+        loose = re.search(r"(?<![\w/])" + SYMBOL.pattern[1:], body)
+        return None, _symbol_parts("", _clean_symbol(loose.group(0)) if loose else rest)
     if not rest:
         return None, _symbol_parts(serial, "")
     start = line.start + body_at + serial_m.start(1)
@@ -64,6 +65,7 @@ def _symbol_parts(serial: str, rest: str) -> dict:
     type_code = next((p for p in parts if p in codes), None)
     others = [p for p in parts if p != type_code]
     return {
+        "symbol": rest or None,
         "serial": serial.strip() or None,
         "doc_type_code": type_code,
         "doc_type_name": codes.get(type_code) if type_code else None,

@@ -27,6 +27,12 @@ class Word:
     block: int = -1
     # 1-based page the word is printed on (set by layout; a paragraph may run across a page break)
     page: int = 0
+    # a text-layer word nobody sees: drawn in the invisible render mode or under a full-page image
+    # (a scanner's own OCR); an OCRed page drops such words
+    hidden: bool = False
+    # a word of a received stamp (`ĐẾN`, `Số:`, `Ngày:`, `Chuyển:` in a box over the header):
+    # the receiving office's number and day, not the document's; kept in `Page.stamps`, out of `words`
+    stamp: bool = False
 
     @property
     def height(self) -> float:
@@ -45,6 +51,8 @@ class Page:
     words: list[Word] = field(default_factory=list)
     # the text area's left and right edges when the reader knows them (DOCX); else found from the words
     content_x: tuple[float, float] | None = None
+    # words taken out of the reading order because they belong to a received stamp (see `Word.stamp`)
+    stamps: list[Word] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -56,3 +64,5 @@ class SourceDocument:
     pages: list[Page]
     reader: str = ""  # "pdfium", "pdfplumber", "docx", "ocr"
     warnings: list[str] = field(default_factory=list)
+    # signing systems' stamps (`Ký bởi`, `Thời gian ký`, an e-copy's `SAO Y`), read before OCR (parser.read.esign)
+    signature_stamps: list = field(default_factory=list)
