@@ -28,3 +28,21 @@ def digits_png(text: str, path: Path, rng: random.Random, height: int = 60) -> t
     img.paste(ink, (0, 0), mask)
     img.save(path)
     return img.size
+
+
+def scribble_png(path: Path, rng: random.Random, size: tuple[int, int] = (240, 90)) -> tuple[int, int]:
+    """A signature-like scribble: a few looping strokes in blue ink."""
+    w, h = size
+    img = Image.new("RGB", size, "white")
+    d = ImageDraw.Draw(img)
+    ink = (rng.randint(10, 40), rng.randint(30, 60), rng.randint(140, 190))
+    x, y = w * 0.08, h * 0.6
+    pts = [(x, y)]
+    for k in range(rng.randint(14, 22)):
+        x += rng.uniform(4, 16)
+        y = h * 0.5 + rng.uniform(-0.38, 0.38) * h
+        pts.append((min(x, w - 4), y))
+    d.line(pts, fill=ink, width=3, joint="curve")
+    d.line([(w * 0.1, h * 0.8), (w * 0.9, h * 0.7)], fill=ink, width=2)
+    img.save(path)
+    return size

@@ -216,6 +216,70 @@ def _phases_peak(spec, gold, meta, lay, rng):
     gold["phases"].append({"label": "Đợt cao điểm", "start": s.isoformat(), "end": e.isoformat()})
 
 
+@phenomenon("page-numbers")
+def _page_numbers(spec, gold, meta, lay, rng):
+    lay["page_numbers"] = True
+
+
+@phenomenon("rule-lines")
+def _rules(spec, gold, meta, lay, rng):
+    lay["rules"] = "text"
+
+
+@phenomenon("signature-image")
+def _sig_image(spec, gold, meta, lay, rng):
+    lay["sig_image"] = True
+
+
+@phenomenon("text-nfd")
+def _nfd(spec, gold, meta, lay, rng):
+    lay["nfd"] = True
+
+
+@phenomenon("number-forms")
+def _number_forms(spec, gold, meta, lay, rng):
+    """'Số 25/KH-UBND' (no colon) or 'Số: 25 / KH-UBND' (spaces round the slash)."""
+    form = rng.choice(["nocolon", "spaces"])
+    if form == "nocolon":
+        spec["number_line"] = spec["number_line"].replace("Số:", "Số", 1)
+    else:
+        spec["number_line"] = re.sub(r"\s*/\s*", " / ", spec["number_line"], count=1)
+
+
+@phenomenon("phases-short-dates", needs_meta=True)
+def _phases_short(spec, gold, meta, lay, rng):
+    """The start date without its year when the phase ends in the same year."""
+    def line(k, ph):
+        s = dt.date.fromisoformat(ph["start"])
+        start = f"{s.day:02d}/{s.month:02d}" if rng.random() < 0.5 else f"{s.day}/{s.month}"
+        return f"- Đợt {k + 1}: Từ ngày {start} đến ngày {_d(ph['end'], rng)}, {data.PHASE_TAILS[k % 4]}."
+    _rewrite_phases(spec, gold, line, lambda k: f"Đợt {k + 1}")
+
+
+COMBINABLE = ["issuer-wrap", "motto-wrap", "date-wrap", "date-own-row", "font-liberation", "font-condensed",
+              "size-12", "size-14", "page-letter", "blank-number", "blank-day", "draft-mark", "urgency",
+              "title-caps", "title-long", "sig-name-next-page", "sig-block-next-page", "sig-two-columns",
+              "phases-dot-thu", "phases-list-items", "page-numbers", "rule-lines", "signature-image",
+              "number-forms", "phases-short-dates"]
+_EXCLUSIVE = [{"font-liberation", "font-condensed"}, {"size-12", "size-14"}, {"blank-number", "number-forms"},
+              {"sig-name-next-page", "sig-block-next-page"}, {"title-caps", "title-long"},
+              {"phases-dot-thu", "phases-list-items", "phases-short-dates"}]
+
+
+@phenomenon("combo", needs_meta=True)
+def _combo(spec, gold, meta, lay, rng):
+    """Three phenomena at once, as real documents show them (recorded in layout['components'])."""
+    picked: list[str] = []
+    while len(picked) < 3:
+        p = rng.choice(COMBINABLE)
+        if p in picked or any(p in ex and ex & set(picked) for ex in _EXCLUSIVE):
+            continue
+        picked.append(p)
+    for p in picked:
+        PHENOMENA[p](spec, gold, meta, lay, rng)
+    lay["components"] = picked
+
+
 @phenomenon("libreoffice")
 def _libreoffice(spec, gold, meta, lay, rng):
     lay["producer"] = "docx"

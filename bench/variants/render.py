@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import re
 import tempfile
+import unicodedata
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -19,11 +20,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
+from reportlab.platypus import (Flowable, Image as RLImage, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
                                 TableStyle)
 
 from .fonts import FONTS
-from .handwriting import digits_png
+from .handwriting import digits_png, scribble_png
 
 LAYOUT = {
     "font": "dejavu", "size": 13.0, "page": "A4",
@@ -37,6 +38,10 @@ LAYOUT = {
     "hand_day": None,         # digits drawn over the blank day
     "sig": None,              # "name-next": name alone on the next page; "block-next": whole block
     "sig_columns": [],        # extra signature columns left of the issuer's (joint plans, preparer)
+    "page_numbers": False,    # page number centred at the top of pages 2, 3, ...
+    "rules": None,            # "text": a line of underscores under the issuer and the motto
+    "sig_image": False,       # a drawn signature over the blank lines above the name
+    "nfd": False,             # text drawn in decomposed Unicode (NFD), as some producers write it
 }
 _PAGES = {"A4": A4, "letter": letter}
 _registered: set[str] = set()
@@ -98,7 +103,11 @@ def render(spec: dict, layout: dict, out_pdf: Path, rng: random.Random | None = 
     # header: issuer | motto, number | date
     left = spec["header_left"]
     n_bold = spec.get("issuer_lines", 1)
+    if lay["nfd"]:
+        spec = _nfd(spec)
     hl = "<br/>".join(("<b>%s</b>" % _e(x)) if i >= len(left) - n_bold else _e(x) for i, x in enumerate(left))
+    if lay["rules"] == "text":
+        hl += "<br/>" + "_" * 12
     motto = list(spec.get("header_right", []))
     if lay["motto_break"] and motto and " VIỆT NAM" in motto[0]:
         motto = [motto[0].replace(" VIỆT NAM", ""), "VIỆT NAM"] + motto[1:]
@@ -138,6 +147,8 @@ def render(spec: dict, layout: dict, out_pdf: Path, rng: random.Random | None = 
         rows += [[Paragraph(number_html, hs), ""], ["", Paragraph(date_html, hs)]]
     else:
         rows += [[Paragraph(number_html, hs), Paragraph(date_html, hs)]]
+    if lay["rules"] == "text":
+        rows[0][1] = Paragraph(hr + "<br/>" + "_" * 22, hs)
     head = Table(rows, colWidths=[lw, rw])
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     if lay["draft"] == "top":
@@ -159,17 +170,66 @@ def render(spec: dict, layout: dict, out_pdf: Path, rng: random.Random | None = 
             story.append(Paragraph(_e(p[2:]), S(alignment=TA_JUSTIFY, spaceAfter=4)))
         else:
             story.append(Paragraph(_e(p), body))
+    if lay["sig_image"]:
+        png = tmp / "signature.png"
+        w, h = scribble_png(png, rng)
+        spec = dict(spec, signature=_with_image(spec.get("signature", []), png, w, h, size))
     story += _footer(spec, lay, S, text_w)
+
+    def later(canvas, doc):
+        if lay["page_numbers"]:
+            canvas.setFont(n, size - 1)
+            canvas.drawCentredString(page_w / 2 + 0.5 * cm, _PAGES[lay["page"]][1] - 1.2 * cm, str(doc.page))
+
     SimpleDocTemplate(str(out_pdf), pagesize=_PAGES[lay["page"]], leftMargin=3 * cm, rightMargin=2 * cm,
                       topMargin=2 * cm, bottomMargin=2 * cm,
-                      title=spec.get("doc_type_line", ""), author="").build(story)
+                      title=spec.get("doc_type_line", ""), author="").build(story, onLaterPages=later)
     for f in tmp.iterdir():
         f.unlink()
     tmp.rmdir()
 
 
+def _nfd(obj):
+    if isinstance(obj, str):
+        return unicodedata.normalize("NFD", obj)
+    if isinstance(obj, list):
+        return [_nfd(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _nfd(v) for k, v in obj.items()}
+    return obj
+
+
+IMG = "\x01img:"
+
+
+def _with_image(sig: list[str], png: Path, w: int, h: int, size: float) -> list[str]:
+    """The blank lines and '(Đã ký)' above the name become one drawn signature."""
+    if not sig:
+        return sig
+    keep = [x for x in sig[:-1] if x and not x.startswith("(")]
+    tall = size * 2.6
+    return keep + [f"{IMG}{png}|{w * tall / h:.1f}|{tall:.1f}", sig[-1]]
+
+
 def _sig_html(lines: list[str]) -> str:
     return "<br/>".join(("<i>%s</i>" % _e(x)) if x.startswith("(") else "<b>%s</b>" % _e(x) for x in lines)
+
+
+def _sig_cell(lines: list[str], style) -> list[Flowable]:
+    """Paragraphs of signature lines, with a drawn signature image as its own flowable."""
+    out, run = [], []
+    for x in lines:
+        if x.startswith(IMG):
+            if run:
+                out.append(Paragraph(_sig_html(run), style))
+                run = []
+            src, w, h = x[len(IMG):].split("|")
+            out.append(RLImage(src, width=float(w), height=float(h)))
+        else:
+            run.append(x)
+    if run:
+        out.append(Paragraph(_sig_html(run), style))
+    return out
 
 
 def _footer(spec: dict, lay: dict, S, text_w: float) -> list[Flowable]:
@@ -185,7 +245,7 @@ def _footer(spec: dict, lay: dict, S, text_w: float) -> list[Flowable]:
         cols = [c[:-1] + [""] * (tall - len(c)) + c[-1:] for c in cols]  # names on one line
         w = text_w / len(cols)
         small = S(alignment=TA_CENTER, fontSize=S().fontSize - 1, leading=(S().fontSize - 1) * 1.3)
-        t = Table([[Paragraph(_sig_html(c), small) for c in cols]], colWidths=[w] * len(cols))
+        t = Table([[_sig_cell(c, small) for c in cols]], colWidths=[w] * len(cols))
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         if lay["sig"] == "block-next":
             out.append(PageBreak())
@@ -195,12 +255,12 @@ def _footer(spec: dict, lay: dict, S, text_w: float) -> list[Flowable]:
         return out
     if lay["sig"] == "name-next" and sig:
         name = sig[-1]
-        first = Table([[Paragraph(rec, rec_style), Paragraph(_sig_html(sig[:-1]), sig_style)]],
+        first = Table([[Paragraph(rec, rec_style), _sig_cell(sig[:-1], sig_style)]],
                       colWidths=[text_w / 2] * 2)
         first.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        second = Table([["", Paragraph(_sig_html([name]), sig_style)]], colWidths=[text_w / 2] * 2)
+        second = Table([["", _sig_cell([name], sig_style)]], colWidths=[text_w / 2] * 2)
         return out + [FillRest(first), first, PageBreak(), second]
-    foot = Table([[Paragraph(rec, rec_style), Paragraph(_sig_html(sig), sig_style)]], colWidths=[text_w / 2] * 2)
+    foot = Table([[Paragraph(rec, rec_style), _sig_cell(sig, sig_style)]], colWidths=[text_w / 2] * 2)
     foot.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     if lay["sig"] == "block-next":
         out.append(PageBreak())

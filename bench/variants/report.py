@@ -21,7 +21,7 @@ def phenomenon_rows(result: dict, counts: dict[str, int]) -> list[tuple]:
 
 
 def findings(result: dict, variants, threshold_text: float, threshold_scan: float) -> list[str]:
-    """One line per failing field of each phenomenon under its threshold: how often and how."""
+    """One line per phenomenon with misses (under its threshold first): fields, how often, how."""
     by_tag = defaultdict(list)
     for v in variants:
         for t in v.tags:
@@ -30,7 +30,7 @@ def findings(result: dict, variants, threshold_text: float, threshold_scan: floa
     for tag, vs in sorted(by_tag.items()):
         p, r, f = micro(result["tags"][tag], result["f1"])
         limit = threshold_scan if tag.startswith("scan") else threshold_text
-        if f >= limit:
+        if f >= 1.0:
             continue
         parts = []
         fields = Counter()
@@ -46,8 +46,10 @@ def findings(result: dict, variants, threshold_text: float, threshold_scan: floa
                             how[fld][kind] += 1
         for fld, n in fields.most_common(4):
             parts.append(f"{fld} in {n}/{len(vs)} ({', '.join(f'{k} {c}' for k, c in how[fld].most_common())})")
-        out.append(f"- **{tag}** F1 {f:.3f}: " + "; ".join(parts))
-    return out
+        under = f < limit
+        out.append((not under, f"- {'**' if under else ''}{tag}{'** under ' + str(limit) if under else ''} "
+                                f"F1 {f:.3f}: " + "; ".join(parts)))
+    return [line for _, line in sorted(out, key=lambda x: x[0])]
 
 
 def worst(result: dict, variants, n: int = 15) -> list[tuple[str, float, list[str]]]:
@@ -59,7 +61,8 @@ def worst(result: dict, variants, n: int = 15) -> list[tuple[str, float, list[st
         misses = [f"{fld} {kind}: {_short(item)}" for fld, (_, _, _, ms) in d["fields"].items() for kind, item in ms]
         if not d["parsed"]:
             misses.insert(0, "no prediction (parse failed)")
-        rows.append((v.id, f, misses))
+        label = v.id + (f" [{' + '.join(v.layout['components'])}]" if v.layout.get("components") else "")
+        rows.append((label, f, misses))
     rows.sort(key=lambda r: (r[1], r[0]))
     return [r for r in rows if r[2]][:n]
 
@@ -85,13 +88,24 @@ def text_report(result, variants, verbose: bool, threshold_text: float, threshol
     return "\n".join(lines)
 
 
-def markdown(result, variants, command: str, threshold_text: float, threshold_scan: float, elapsed: dict) -> str:
+NOTES_START, NOTES_END = "<!-- notes: kept across runs -->", "<!-- end of notes -->"
+
+
+def kept_notes(previous: str) -> str:
+    """The hand-written notes section of an earlier REPORT.md, so a new run keeps it."""
+    if NOTES_START in previous and NOTES_END in previous:
+        return previous[previous.index(NOTES_START): previous.index(NOTES_END) + len(NOTES_END)]
+    return f"{NOTES_START}\n{NOTES_END}"
+
+
+def markdown(result, variants, command: str, threshold_text: float, threshold_scan: float, elapsed: dict,
+             notes: str = "") -> str:
     counts = Counter(t for v in variants for t in v.tags)
-    md = ["# Variation harness report", "",
-          f"`{command}` — {len(variants)} documents; " + ", ".join(f"{k} {v:.0f} s" for k, v in elapsed.items()) + ".",
+    md = ["# Variation harness report", "", kept_notes(notes), "",
+          f"`{command}` — {len(variants)} documents" + "".join(f", {k} {v:.0f} s" for k, v in elapsed.items()) + ".",
           f"Thresholds: micro-F1 ≥ {threshold_text} per text-layer phenomenon, ≥ {threshold_scan} for scans.", "",
-          "## Findings (phenomena under threshold: field, documents with a miss, kind of miss)", ""]
-    md += findings(result, variants, threshold_text, threshold_scan) or ["- every phenomenon meets its threshold"]
+          "## Misses per phenomenon (under threshold first: field in documents with a miss, kind of miss)", ""]
+    md += findings(result, variants, threshold_text, threshold_scan) or ["- no misses"]
     md += ["", "## Micro-F1 per phenomenon", "", "| phenomenon | docs | P | R | F1 | weakest fields (F1) |", "|---|---:|---:|---:|---:|---|"]
     for tag, n, p, r, f in phenomenon_rows(result, counts):
         weak = []

@@ -41,23 +41,32 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=None, help="parser processes (default: cores)")
     ap.add_argument("--report", type=Path, default=Path(__file__).resolve().parent / "REPORT.md",
                     help="markdown report (default bench/variants/REPORT.md); '-' for none")
+    ap.add_argument("--rescore", action="store_true",
+                    help="score the predictions already in --out (same --count/--scans/--seed) without rendering or parsing")
     ap.add_argument("-v", "--verbose", action="store_true", help="per-field scores within each phenomenon")
     a = ap.parse_args(argv)
     t0 = time.monotonic()
     vs = build.variants(a.count, a.seed, a.scans, libreoffice=not a.no_libreoffice)
-    files, _ = generate(vs, a.out)
-    t1 = time.monotonic()
-    batch = parse.parse_files(files, a.out / "pred", workers=a.workers)
-    t2 = time.monotonic()
+    if a.rescore:
+        t1 = t2 = time.monotonic()
+        batch = parse.Batch([], "", False)
+    else:
+        files, _ = generate(vs, a.out)
+        t1 = time.monotonic()
+        batch = parse.parse_files(files, a.out / "pred", workers=a.workers)
+        t2 = time.monotonic()
     result = scoring.score(vs, a.out / "pred")
     print(report.text_report(result, vs, a.verbose, TEXT_MIN, SCAN_MIN))
-    elapsed = {"render": t1 - t0, "parse": t2 - t1}
-    print(f"\nrender {elapsed['render']:.1f} s, parse {elapsed['parse']:.1f} s, {len(vs)} documents in {a.out}")
+    elapsed = {} if a.rescore else {"render": t1 - t0, "parse": t2 - t1}
+    print("\n" + "".join(f"{k} {v:.1f} s, " for k, v in elapsed.items()) + f"{len(vs)} documents in {a.out}")
     if "Traceback" in batch.stderr or any(c == 10 for c in batch.returncodes):
         print("parser reported internal errors; see stderr below\n" + batch.stderr[-3000:], file=sys.stderr)
     if str(a.report) != "-":
-        cmd = "python bench/variants/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
-        a.report.write_text(report.markdown(result, vs, cmd.strip(), TEXT_MIN, SCAN_MIN, elapsed), encoding="utf-8")
+        cmd = "python bench/variants/run.py " + " ".join(x for x in (argv if argv is not None else sys.argv[1:])
+                                                         if x != "--rescore")
+        previous = a.report.read_text(encoding="utf-8") if a.report.exists() else ""
+        a.report.write_text(report.markdown(result, vs, cmd.strip(), TEXT_MIN, SCAN_MIN, elapsed, previous),
+                            encoding="utf-8")
     return 0
 
 
