@@ -1,6 +1,6 @@
 """The `vanban` command: a thin layer over `parser.parse`.
 
-    vanban parse FILE_OR_DIR... [--out DIR] [--ocr auto|always|never]
+    vanban parse FILE_OR_DIR... [--out DIR] [--ocr auto|always|never] [--timeout SECONDS]
     vanban schema
     vanban serve [--host 127.0.0.1] [--port 8000] [--db FILE] [--workers N]
     vanban index | search | movements | export   (the archive: service/archive_cli.py)
@@ -53,9 +53,92 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def cmd_parse(args: argparse.Namespace) -> int:
+# the whole-document time limit of `vanban parse` (env VANBAN_PARSE_TIMEOUT, as for the service)
+DEFAULT_TIMEOUT_S = 300.0
+
+
+def _default_timeout() -> float:
+    raw = os.environ.get("VANBAN_PARSE_TIMEOUT", "").strip()
+    try:
+        return float(raw) if raw else DEFAULT_TIMEOUT_S
+    except ValueError:
+        return DEFAULT_TIMEOUT_S
+
+
+def _warm_worker() -> None:
+    """A new worker loads the language pipeline and the readers before its first document, so
+    the time limit measures the document, not the start-up (3 s)."""
+    import parser.pipeline  # noqa: F401
+    import parser.read.docx  # noqa: F401
+    import parser.read.ocr  # noqa: F401
+    import parser.read.pdf  # noqa: F401
+    from parser.nlp import pipeline
+
+    pipeline()
+
+
+def _parse_in_worker(path: str, options: ParseOptions):
+    """In the worker process: the document, or ("error", exit code, message) for a failure a user can act on."""
     from parser import parse
 
+    try:
+        return parse(path, options)
+    except VanbanError as exc:
+        return ("error", int(exc.exit_code), exc.message)
+
+
+class _Failed(Exception):
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+class _Parser:
+    """`parse()` under a whole-document time limit: documents run one at a time in a worker
+    process (pebble), which is killed when one takes longer than `timeout_s` and replaced for the
+    next file. Killing a process stops everything, Tesseract included, and frees its memory; the
+    worker stays warm between files. `timeout_s` 0 parses in this process, without a limit."""
+
+    def __init__(self, timeout_s: float):
+        self.timeout_s = timeout_s if timeout_s and timeout_s > 0 else 0.0
+        self._pool = None
+
+    def parse(self, path: str, options: ParseOptions):
+        if not self.timeout_s or os.environ.get("VANBAN_DEBUG"):
+            from parser import parse
+
+            try:
+                return parse(path, options)
+            except VanbanError as exc:
+                raise _Failed(exc.exit_code, exc.message) from None
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        from pebble import ProcessExpired, ProcessPool
+
+        if self._pool is None:
+            self._pool = ProcessPool(max_workers=1, initializer=_warm_worker)
+        future = self._pool.schedule(_parse_in_worker, args=(path, options), timeout=self.timeout_s)
+        try:
+            result = future.result()
+        except FutureTimeout:
+            raise _Failed(ExitCode.timeout, f"Đọc tài liệu quá {self.timeout_s:g} giây nên đã dừng / parsing took longer "
+                                            f"than {self.timeout_s:g} s and was stopped (--timeout)") from None
+        except ProcessExpired as exc:
+            raise _Failed(ExitCode.internal, f"Tiến trình đọc tệp bị dừng đột ngột / the parsing process died "
+                                             f"(exit status {exc.exitcode}), perhaps out of memory") from None
+        if isinstance(result, tuple):
+            _, code, message = result
+            raise _Failed(code, message)
+        return result
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.stop()
+            self._pool.join(timeout=10)
+            self._pool = None
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
     options = ParseOptions(ocr=args.ocr, max_pages=args.max_pages, include_text=not args.no_text)
     files, missing = _inputs(args.paths)
     codes: list[int] = []
@@ -65,18 +148,26 @@ def cmd_parse(args: argparse.Namespace) -> int:
     if not files and not missing:
         _say("Không có tệp PDF hoặc DOCX nào để đọc / no PDF or DOCX files found in the given folders")
         return ExitCode.input_file
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+    runner = _Parser(args.timeout)
+    try:
+        return _parse_files(args, options, files, missing, codes, runner)
+    finally:
+        runner.close()
+
+
+def _parse_files(args, options, files, missing, codes, runner) -> int:
     out_dir = Path(args.out) if args.out else None
-    if out_dir:
-        out_dir.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     started = time.monotonic()
     show_progress = len(files) > 1
     for k, path in enumerate(files, 1):
         try:
-            doc = parse(str(path), options)
-        except VanbanError as exc:
+            doc = runner.parse(str(path), options)
+        except _Failed as exc:
             _say(f"{path}: {exc.message}")
-            codes.append(exc.exit_code)
+            codes.append(exc.code)
             continue
         except Exception as exc:  # a bug must cost one file, not the batch, and show no traceback
             if os.environ.get("VANBAN_DEBUG"):
@@ -134,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ocr", choices=OCR_MODES, default="auto", help="OCR scanned pages: auto (default), always, never")
     p.add_argument("--max-pages", type=int, default=300, help="refuse documents with more pages (default 300)")
     p.add_argument("--no-text", action="store_true", help="leave the document's full text out of the JSON")
+    p.add_argument("--timeout", type=float, default=_default_timeout(), metavar="SECONDS",
+                   help=f"stop a document that takes longer (exit 6, the other files still run; default "
+                        f"{DEFAULT_TIMEOUT_S:g} or env VANBAN_PARSE_TIMEOUT; 0: no limit)")
     p.set_defaults(func=cmd_parse)
     s = sub.add_parser("schema", help="print the JSON Schema of the output")
     s.set_defaults(func=cmd_schema)

@@ -141,3 +141,82 @@ def binarize(gray: np.ndarray, window: int = 0, k: float = 0.2) -> np.ndarray:
     var = np.maximum(box(s2) / n - mean ** 2, 0)
     thresh = mean * (1 + k * (np.sqrt(var) / 128 - 1))
     return np.where(g < thresh, 0, 255).astype(np.uint8)
+
+
+# -- received stamps -------------------------------------------------------------------------------------
+
+# a received stamp (`ĐẾN`, `Số:`, `Ngày:`, `Chuyển:`) is a rectangle about 35-70 mm wide and 15-45 mm tall
+STAMP_MM = ((25.0, 90.0), (12.0, 50.0))
+
+
+def _coloured(rgb: np.ndarray, strength: int = 40) -> np.ndarray:
+    """Red or blue/violet ink: one channel well above the other two (as in `drop_ink`)."""
+    r = rgb[..., 0].astype(np.int16)
+    g = rgb[..., 1].astype(np.int16)
+    b = rgb[..., 2].astype(np.int16)
+    return ((r - np.maximum(g, b)) > strength) | ((b - np.maximum(r, g)) > strength)
+
+
+def _runs(line: np.ndarray, min_len: int) -> list[tuple[int, int]]:
+    """(start, end) of the runs of True at least `min_len` long."""
+    padded = np.concatenate(([False], line, [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return [(int(s), int(e)) for s, e in zip(edges[::2], edges[1::2]) if e - s >= min_len]
+
+
+def stamp_frames(rgb: np.ndarray, px_per_mm: float) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1, in pixels) of rectangular frames drawn in coloured ink: the received
+    stamp a clerk presses onto an incoming document. Round seals and signatures have no long
+    straight edges, so they are not taken.
+
+    The coloured-ink mask is reduced to ~4 px/mm; a frame is two long horizontal runs (top and
+    bottom edge, at least 25 mm, starting and ending together) joined by ink down both sides.
+    """
+    if rgb.ndim != 3 or rgb.shape[2] < 3:
+        return []
+    step = max(1, int(round(px_per_mm / 4)))
+    mask = _coloured(rgb[::step, ::step, :3])
+    if mask.sum() < 50:
+        return []
+    mm = px_per_mm / step
+    # a stamp pressed a little askew: let each edge spread over a few rows and columns
+    grown = mask.copy()
+    for d in (1, 2):
+        grown[d:] |= mask[:-d]
+        grown[:-d] |= mask[d:]
+    (wmin, wmax), (hmin, hmax) = STAMP_MM
+    edges: list[tuple[int, int, int]] = []  # (row, x0, x1)
+    for y in range(grown.shape[0]):
+        for x0, x1 in _runs(grown[y], int(wmin * mm * 0.8)):
+            if (x1 - x0) <= wmax * mm:
+                edges.append((y, x0, x1))
+    found: list[tuple[int, int, int, int]] = []
+    tol = 3 * mm
+    for i, (ya, a0, a1) in enumerate(edges):
+        for yb, b0, b1 in edges[i + 1:]:
+            if yb - ya < hmin * mm:
+                continue
+            if yb - ya > hmax * mm:
+                break
+            if abs(a0 - b0) > tol or abs(a1 - b1) > tol:
+                continue
+            x0, x1 = min(a0, b0), max(a1, b1)
+            left = grown[ya:yb, max(x0 - 2, 0):x0 + int(2 * mm)].any(axis=1).mean()
+            right = grown[ya:yb, max(x1 - int(2 * mm), 0):x1 + 2].any(axis=1).mean()
+            if left < 0.7 or right < 0.7:
+                continue
+            # a frame is mostly paper inside (printed lines, a few handwritten words); a seal's
+            # emblem or a filled block is not
+            inner = mask[ya + int(2 * mm):yb - int(2 * mm), x0 + int(2 * mm):x1 - int(2 * mm)]
+            if inner.size and inner.mean() < 0.2:
+                found.append((x0, ya, x1, yb))
+    frames: list[tuple[int, int, int, int]] = []
+    for x0, y0, x1, y1 in sorted(found, key=lambda b: -(b[2] - b[0]) * (b[3] - b[1])):
+        box = (x0 * step, y0 * step, x1 * step, y1 * step)
+        if not any(_overlap(box, f) for f in frames):
+            frames.append(box)
+    return frames
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])

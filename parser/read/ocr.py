@@ -8,6 +8,12 @@ points (origin top-left), a font size from the line's geometry, bold from the st
 width, and Tesseract's word confidence (0..100). Layout, repair and extraction then run
 on them unchanged.
 
+What an OCRed page keeps of its text layer (`kept_words`): visible words that read well (a
+number typed onto a scan, an e-signing stamp); never hidden ones (render mode 3, or under the
+page image: a scanner's own OCR, which would otherwise appear beside the new reading, garbled
+beside clean). Words of a received stamp (`ĐẾN`, `Số:`, `Ngày:`, `Chuyển:`) go to `Page.stamps`
+(`split_stamps`). `read_digits` reads a region again with digits only (a handwritten serial).
+
 Pages are recognised in parallel threads (tesserocr releases the GIL while Tesseract
 works), one Tesseract instance per thread; a page that takes longer than its time limit
 is cancelled by Tesseract itself and left out with a warning.
@@ -26,7 +32,7 @@ import numpy as np
 from parser.errors import MissingDependencyError
 from parser.read import image as im
 from parser.read.pagemodel import Page, SourceDocument, Word
-from parser.read.quality import TextQuality, page_quality
+from parser.read.quality import MIN_LETTERS, TextQuality, page_quality
 from parser.text.ocr_repair import EDGE, lexicon, repair_words
 
 LANG = "vie"
@@ -69,6 +75,8 @@ class PageJob:
     height: float
     reason: str
     keep: list[Word] = field(default_factory=list)  # text-layer words that stay (a thin layer on a scan)
+    # what the page keeps when its OCR fails: its readable text layer, hidden words included
+    fallback: list[Word] = field(default_factory=list)
 
 
 # -- the engine --------------------------------------------------------------------------------------
@@ -405,15 +413,37 @@ def decide(page: Page, quality: TextQuality, cover: float, mode: str) -> str:
     """Why this page must be OCRed ("" to keep its text layer); `cover`: share under images."""
     if mode == "always":
         return "OCR requested for every page"
+    if not quality.usable and quality.letters >= MIN_LETTERS or quality.reason.startswith("unreadable"):
+        return quality.reason  # a broken text layer: fonts that map to the wrong letters, or to none
     if quality.letters == 0:
         return "no text layer" if cover >= 0.3 else ""
-    if not quality.usable and quality.letters >= 40:
-        return quality.reason  # a broken text layer: fonts that map to the wrong letters
     if quality.letters < 400 and cover >= 0.5:
         return f"little text on a scanned page ({quality.letters} letters)"
-    if cover >= 0.85 and quality.syllable_share < MIN_SYLLABLE_SHARE_OVER_IMAGE:
-        return f"poor text layer over a scanned page ({quality.syllable_share:.0%} of words are Vietnamese syllables)"
+    if cover >= 0.85 and quality.reads_well < MIN_SYLLABLE_SHARE_OVER_IMAGE:
+        how = "Vietnamese syllables" if quality.language == "vi" else "shaped like words"
+        return f"poor text layer over a scanned page ({quality.reads_well:.0%} of words are {how})"
     return ""
+
+
+def kept_words(page: Page, cover: float, mode: str) -> list[Word]:
+    """The text-layer words an OCRed page keeps: the visible ones, when they read well.
+
+    Hidden text (render mode 3, or under the page image) is someone else's OCR of the same scan:
+    keeping it beside the new reading would give every line twice, garbled beside clean. A
+    visible layer is kept (a number typed onto a scan, an e-signing system's stamp) unless it is
+    itself broken or a poor reading drawn over the scan; OCR words that sit on a kept word are
+    then dropped (`_merge`)."""
+    if mode == "always":
+        return []
+    visible = [w for w in page.words if not w.hidden]
+    if not visible:
+        return []
+    quality = page_quality(page, visible)
+    if not quality.usable:
+        return []
+    if cover >= 0.85 and quality.reads_well < MIN_SYLLABLE_SHARE_OVER_IMAGE:
+        return []
+    return visible
 
 
 def plan(source: SourceDocument, mode: str, pdf=None) -> list[PageJob]:
@@ -421,8 +451,8 @@ def plan(source: SourceDocument, mode: str, pdf=None) -> list[PageJob]:
     jobs: list[PageJob] = []
     for page in source.pages:
         quality = page_quality(page)
-        if mode != "always" and quality.usable and quality.letters >= 400 and quality.syllable_share >= MIN_SYLLABLE_SHARE_OVER_IMAGE:
-            continue  # a good text layer: no need to look at the images
+        if mode != "always" and quality.usable and quality.letters >= 400 and quality.reads_well >= MIN_SYLLABLE_SHARE_OVER_IMAGE:
+            continue  # a good text layer, in Vietnamese or another language: no need to look at the images
         cover = 0.0
         if pdf is not None:
             pdf_page = pdf[page.number - 1]
@@ -430,8 +460,9 @@ def plan(source: SourceDocument, mode: str, pdf=None) -> list[PageJob]:
             pdf_page.close()
         reason = decide(page, quality, cover, mode)
         if reason:
-            keep = page.words if (quality.usable and mode != "always") else []
-            jobs.append(PageJob(page.number, page.width, page.height, reason, keep))
+            keep = kept_words(page, cover, mode)
+            jobs.append(PageJob(page.number, page.width, page.height, reason, keep,
+                                page.words if quality.usable else keep))
     return jobs
 
 
@@ -464,10 +495,104 @@ def _merge(kept: list[Word], ocr: list[Word]) -> list[Word]:
     return out
 
 
+# -- received stamps ----------------------------------------------------------------------------------
+
+_STAMP_HEAD = {"ĐẾN", "ĐÉN", "ĐỀN", "ĐẼN", "ĐÊN", "DEN", "ĐEN"}
+_STAMP_FIELDS = ("số", "ngày", "chuyển", "lưu")
+
+
+def _core(text: str) -> str:
+    return EDGE.match(text).group(2)
+
+
+def _field(w: Word) -> str:
+    """`số`, `ngày`, `chuyển` for a stamp's field label (`Số:`, `Ngày:`, `Chuyển:`), else ""."""
+    text = w.text.strip()
+    if not text.endswith(":") and ":" not in text:
+        return ""
+    label = text.split(":", 1)[0].lower()
+    return label if label in ("số", "ngày", "chuyển") else ""
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A stamp's frame on the page image: its box in pixels, the pixels per point, and its pixels."""
+
+    box: tuple[int, int, int, int]
+    scale: float
+    rgb: np.ndarray
+
+    @property
+    def points(self) -> tuple[float, float, float, float]:
+        return tuple(v / self.scale for v in self.box)
+
+    def coloured(self, w: Word) -> bool:
+        """Whether the word is written in the stamp's coloured ink rather than printed in black beneath it."""
+        x0, y0 = self.box[0], self.box[1]
+        sub = self.rgb[max(int(w.top * self.scale) - y0, 0):max(int(w.bottom * self.scale) - y0, 0),
+                       max(int(w.x0 * self.scale) - x0, 0):max(int(w.x1 * self.scale) - x0, 0)]
+        if sub.size == 0 or sub.ndim != 3:
+            return True
+        col = im._coloured(sub).sum()
+        rgb = sub[..., :3].astype(np.int16)
+        dark = ((rgb.max(axis=2) - rgb.min(axis=2)) < 60) & (rgb.mean(axis=2) < 110)
+        return col >= dark.sum()
+
+
+def split_stamps(words: list[Word], frames: list = ()) -> tuple[list[Word], list[Word]]:
+    """(reading words, received-stamp words). A received stamp is the box a receiving office
+    presses onto an incoming document (`ĐẾN`, `Số: 1016`, `Ngày: 05/9/2025`, `Chuyển: ...`): its
+    number and day are the office's, not the document's. Its words are those inside a coloured
+    rectangular frame found on the page image (`frames`, points), and those of a `ĐẾN` printed
+    beside `Số` and `Ngày` lines (a stamp in black ink, or one whose frame did not show)."""
+    stamp_ids: set[int] = set()
+    for frame in frames:
+        x0, y0, x1, y1 = frame.points if isinstance(frame, _Frame) else frame
+        for w in words:
+            cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+            # black print the stamp was pressed over stays
+            if x0 - 2 <= cx <= x1 + 2 and y0 - 2 <= cy <= y1 + 2 and (not isinstance(frame, _Frame) or frame.coloured(w)):
+                stamp_ids.add(id(w))
+    for head in words:
+        if _core(head.text) not in _STAMP_HEAD:
+            continue
+        em = max(head.size, head.height, 6.0)
+        near = [w for w in words if w is not head and -0.5 * em <= w.x0 - head.x1 <= 3 * em
+                and abs(w.middle - head.middle) <= 2.5 * em]
+        fields = {f for w in near for f in _STAMP_FIELDS if _core(w.text).lower().startswith(f)}
+        if not ({"số", "ngày"} <= fields):
+            continue
+        starts = [w for w in near if any(_core(w.text).lower().startswith(f) for f in _STAMP_FIELDS)]
+        stamp_ids.add(id(head))
+        for start in starts:
+            # the field and what was written after it, on its line, up to the stamp's width (~70 mm)
+            for w in words:
+                if abs(w.middle - start.middle) <= 0.5 * em and start.x0 <= w.x0 <= head.x0 + 200:
+                    stamp_ids.add(id(w))
+    # or, when OCR missed the `ĐẾN`, the stamp's `Ngày:` and `Chuyển:` lines stacked one above the other
+    starts = [w for w in words if _field(w) in ("số", "ngày", "chuyển")]
+    for chuyen in (w for w in starts if _field(w) == "chuyển"):
+        em = max(chuyen.size, chuyen.height, 6.0)
+        stack = [w for w in starts if abs(w.x0 - chuyen.x0) <= 1.5 * em and 0 < chuyen.middle - w.middle <= 5 * em]
+        if not any(_field(w) == "ngày" for w in stack):
+            continue
+        for start in stack + [chuyen]:
+            for w in words:
+                if abs(w.middle - start.middle) <= 0.5 * em and start.x0 <= w.x0 <= start.x0 + 170:
+                    stamp_ids.add(id(w))
+    if not stamp_ids:
+        return words, []
+    stamps = [w for w in words if id(w) in stamp_ids]
+    for w in stamps:
+        w.stamp = True
+    return [w for w in words if id(w) not in stamp_ids], stamps
+
+
 @dataclass(slots=True)
 class PageResult:
     number: int
     words: list[Word] | None  # None: not read (see `error`)
+    stamps: list[Word] = field(default_factory=list)  # words of a received stamp, out of the reading order
     prep_s: float = 0.0
     ocr_s: float = 0.0
     angle: float = 0.0
@@ -486,16 +611,20 @@ def ocr_pages(path: str, jobs: list[PageJob], settings: OcrSettings | None = Non
 
     def work(job: PageJob, rgb: np.ndarray, scale: float) -> PageResult:
         try:
+            # a receiving office stamps the first page; looking for its frame costs ~0.1 s a page
+            frames = ([_Frame(box, scale, rgb[box[1]:box[3], box[0]:box[2]].copy())
+                       for box in im.stamp_frames(rgb, scale * 72 / 25.4)] if job.number == 1 else [])
             page_img = prepare(rgb, job, scale, settings)
             del rgb
             t0 = time.perf_counter()
             words, ok = recognize(page_img, tessdata, settings)
             t1 = time.perf_counter()
             if not ok:
-                return PageResult(job.number, None, page_img.prep_s, t1 - t0, page_img.angle)
+                return PageResult(job.number, None, prep_s=page_img.prep_s, ocr_s=t1 - t0, angle=page_img.angle)
             if settings.repair:
                 words = repair_words(words)
-            return PageResult(job.number, _merge(job.keep, words), page_img.prep_s, t1 - t0, page_img.angle)
+            words, stamps = split_stamps(_merge(job.keep, words), frames)
+            return PageResult(job.number, words, stamps, page_img.prep_s, t1 - t0, page_img.angle)
         except MissingDependencyError:
             raise
         except Exception as exc:  # noqa: BLE001 - one unreadable page must not cost the document
@@ -544,9 +673,14 @@ def apply_ocr(source: SourceDocument, mode: str = "auto", settings: OcrSettings 
                 source.warnings.append(
                     f"Trang {job.number}: OCR quá {timeout:g} giây nên bị bỏ qua / page {job.number}: OCR took longer "
                     f"than {timeout:g} s and the page was skipped")
-            page.words = job.keep
+            page.words = job.fallback or job.keep
             continue
         page.words = res.words
+        if res.stamps:
+            page.stamps = res.stamps
+            source.warnings.append(
+                f"Trang {job.number}: bỏ qua dấu “ĐẾN” của nơi nhận ({len(res.stamps)} từ) / page {job.number}: a received "
+                f"stamp was left out of the text ({len(res.stamps)} words)")
         low = sum(1 for w in res.words if w.confidence is not None and w.confidence < LOW_CONFIDENCE)
         source.warnings.append(
             f"Trang {job.number} được đọc bằng OCR ({_vi_reason(job.reason)}) / page {job.number} was read by OCR "
@@ -564,4 +698,154 @@ def _vi_reason(reason: str) -> str:
         return "trang quét, lớp chữ quá ít"
     if reason.startswith("poor text layer"):
         return "lớp chữ trên trang quét đọc sai"
-    return "lớp chữ không phải tiếng Việt đọc được"
+    return "lớp chữ hỏng, không đọc được"
+
+
+# -- a second, digits-only reading of a region (a handwritten serial) --------------------------------
+
+DIGITS = "0123456789/-"
+# the height digits are scaled to before recognition: Tesseract reads handwriting best at ~50-70 px
+DIGIT_HEIGHT_PX = 64
+
+
+def _digits_api(tessdata: str, lang: str):
+    """This thread's Tesseract instance restricted to digits (its own: the whitelist sticks to an instance)."""
+    api = getattr(_local, "digits_api", None)
+    if api is None or getattr(_local, "digits_key", None) != (tessdata, lang):
+        tesserocr = _tesserocr()
+        try:
+            api = tesserocr.PyTessBaseAPI(path=tessdata, lang=lang)
+        except RuntimeError as exc:
+            raise _missing(f"Tesseract không nạp được dữ liệu {lang} / Tesseract cannot load its {lang} data "
+                           f"from {tessdata} ({exc})") from exc
+        api.SetVariable("tessedit_char_whitelist", DIGITS)
+        api.SetVariable("classify_bln_numeric_mode", "1")
+        _local.digits_api, _local.digits_key = api, (tessdata, lang)
+    return api
+
+
+def _region_gray(source, bbox, page: int) -> np.ndarray:
+    """The region as a grey image with red stamp ink dropped (blue handwriting and black print stay).
+
+    `source`: a PDF path or a SourceDocument (bbox in points from the page's top-left, as the page
+    model has it, on 1-based `page`), or an image (numpy array or PIL image; bbox in pixels)."""
+    x0, top, x1, bottom = (float(v) for v in bbox)
+    if isinstance(source, (str, os.PathLike)) or isinstance(source, SourceDocument):
+        path = source.path if isinstance(source, SourceDocument) else os.fspath(source)
+        pdf = _page_images(path)
+        if pdf is None:
+            raise ValueError(f"{path}: not a PDF that can be rendered")
+        try:
+            pdf_page = pdf[page - 1]
+            try:
+                width, height = pdf_page.get_size()
+                scale = 400 / 72  # the region is small: render it finely
+                bitmap = pdf_page.render(scale=scale, may_draw_forms=True,
+                                         crop=(max(x0, 0), max(height - bottom, 0), max(width - x1, 0), max(top, 0)))
+                rgb = bitmap.to_numpy()
+                rgb = np.ascontiguousarray(rgb[..., 2::-1]) if rgb.ndim == 3 else rgb
+            finally:
+                pdf_page.close()
+        finally:
+            pdf.close()
+    else:
+        arr = np.asarray(source)
+        h, w = arr.shape[:2]
+        rgb = arr[max(int(top), 0):min(int(round(bottom)), h), max(int(x0), 0):min(int(round(x1)), w)]
+    if rgb.ndim == 3 and rgb.shape[2] >= 3:
+        return im.drop_ink(np.ascontiguousarray(rgb[..., :3]), "red")
+    return np.ascontiguousarray(rgb if rgb.ndim == 2 else rgb[..., 0]).astype(np.uint8)
+
+
+def _digit_strokes(ink: np.ndarray) -> np.ndarray | None:
+    """The ink cut to the written characters: column runs at either end that are much shorter
+    than the writing (a colon's dots, the foot of a slash, a speck) are left out."""
+    cols = np.flatnonzero(ink.any(axis=0))
+    if cols.size == 0 or ink.sum() < 8:
+        return None
+    runs: list[tuple[int, int]] = []
+    start = prev = int(cols[0])
+    for x in cols[1:]:
+        x = int(x)
+        if x > prev + 1:
+            runs.append((start, prev + 1))
+            start = x
+        prev = x
+    runs.append((start, prev + 1))
+    rows = np.flatnonzero(ink.any(axis=1))
+    height = rows[-1] - rows[0] + 1
+
+    def run_height(run: tuple[int, int]) -> int:
+        r = np.flatnonzero(ink[:, run[0]:run[1]].any(axis=1))
+        return int(r[-1] - r[0] + 1)
+
+    while len(runs) > 1 and run_height(runs[0]) < 0.45 * height:
+        runs.pop(0)
+    while len(runs) > 1 and run_height(runs[-1]) < 0.45 * height:
+        runs.pop()
+    sub = ink[:, runs[0][0]:runs[-1][1]]
+    rows = np.flatnonzero(sub.any(axis=1))
+    return sub[rows[0]:rows[-1] + 1]
+
+
+def read_digits(source, bbox, page: int = 1, lang: str = LANG) -> tuple[str, float]:
+    """Read a region again with only digits, `/` and `-` allowed: the serial a clerk wrote by hand
+    after `Số:`, which the page's OCR missed or misread (and which `drop_ink` may have taken for a
+    blue signature stroke).
+
+    `source` and `bbox` as in `_region_gray`: a PDF path or SourceDocument with a box in points
+    (x0, top, x1, bottom from the page's top-left, as words have it) on 1-based `page`, or an image
+    (numpy array or PIL image) with a box in pixels. The box should hold the serial alone (from
+    after `Số:` to before the `/` of the symbol).
+
+    The region is cleaned (red stamp ink dropped, blue and black ink kept, cut to its strokes) and
+    read in several ways: Tesseract's Vietnamese and, when installed, English models, the strokes
+    scaled to 40, 64 and 96 px and thickened or not, as one line and as one word. The readings
+    vote, each weighted by its confidence. Returns the winning text ("" when nothing was read) and
+    a confidence 0..1: the winner's share of the votes times its mean Tesseract confidence, so a
+    reading the variants disagree on comes back weak. Handwriting is hard for Tesseract: treat a
+    confidence under ~0.5 as a guess.
+    """
+    from PIL import Image, ImageFilter
+
+    _tesserocr()
+    tessdata = tessdata_dir(lang)
+    gray = _region_gray(source, bbox, page)
+    if gray.size == 0:
+        return "", 0.0
+    strokes = _digit_strokes(gray < min(im.otsu_threshold(gray), 200))
+    if strokes is None:
+        return "", 0.0
+    base = Image.fromarray(np.where(strokes, 0, 255).astype(np.uint8))
+    langs = [lang] + [extra for extra in ("eng",) if extra != lang and os.path.isfile(os.path.join(tessdata, f"{extra}.traineddata"))]
+    votes: dict[str, float] = {}
+    confs: dict[str, list[float]] = {}
+    tesserocr = _tesserocr()
+    for model in langs:
+        api = _digits_api(tessdata, model)
+        try:
+            for height in (40, 64, 96):
+                k = height / max(base.height, 1)
+                img = base.resize((max(1, round(base.width * k)), height), Image.LANCZOS)
+                for thick in (0, 3):
+                    shown = img.filter(ImageFilter.MinFilter(thick)) if thick else img
+                    canvas = Image.new("L", (shown.width + height, shown.height + height), 255)
+                    canvas.paste(shown, (height // 2, height // 2))
+                    for psm in (tesserocr.PSM.SINGLE_LINE, tesserocr.PSM.SINGLE_WORD):
+                        api.SetPageSegMode(psm)
+                        api.SetImage(canvas)
+                        if not api.Recognize(2000):
+                            continue
+                        text = "".join(c for c in (api.GetUTF8Text() or "") if c in DIGITS).strip("-/")
+                        if not any(c.isdigit() for c in text):
+                            continue
+                        conf = max(0.0, float(api.MeanTextConf())) / 100
+                        votes[text] = votes.get(text, 0.0) + 1 + conf
+                        confs.setdefault(text, []).append(conf)
+        finally:
+            api.Clear()
+    if not votes:
+        return "", 0.0
+    text = max(votes, key=votes.get)
+    share = votes[text] / sum(votes.values())
+    return text, round(share * (sum(confs[text]) / len(confs[text])) ** 0.5, 3)

@@ -5,7 +5,9 @@ Two readers behind one interface, `read_pdf(path, reader=...)`:
   an order of magnitude faster than pdfminer.
 - `pdfplumber`: the reference, pdfplumber's `page.chars`.
 Both feed the same word builder, and both add the text that e-signing systems
-stamp into signature widgets (the number and day of signed documents).
+stamp into signature widgets (the number and day of signed documents). The pdfium
+reader flags words nobody sees (`Word.hidden`: render mode 3, or drawn before a
+page-sized image that covers them), the OCR layer of a scanner or phone app.
 """
 from __future__ import annotations
 
@@ -30,9 +32,21 @@ def read_pdf(path: str, reader: str = "pdfium", max_pages: int | None = None) ->
     return SourceDocument(path=path, kind="pdf", pages=pages, reader=reader)
 
 
-def _make_page(path: str, number: int, width: float, height: float, glyphs: list[Glyph], has_widgets: bool) -> Page:
+def _make_page(path: str, number: int, width: float, height: float, glyphs: list[Glyph], has_widgets: bool,
+               hidden: list[Glyph] | None = None) -> Page:
     # TCVN3 (.VnTime) / VNI (VNI-Times) fonts -> Unicode, per font; Unicode text passes as is
     glyphs = decode_legacy_glyphs(glyphs)
+    page = _make_visible_page(path, number, width, height, glyphs, has_widgets)
+    if hidden:
+        # text nobody sees (a scanner's OCR layer) forms words of its own, flagged so OCR can drop them
+        extra = words_from_glyphs(decode_legacy_glyphs(hidden))
+        for w in extra:
+            w.hidden = True
+        page.words += extra
+    return page
+
+
+def _make_visible_page(path: str, number: int, width: float, height: float, glyphs: list[Glyph], has_widgets: bool) -> Page:
     if not has_widgets:
         return Page(number=number, width=width, height=height, words=words_from_glyphs(glyphs))
     # a stamped widget covers what the page printed beneath it ("tháng 4" stamped over with "5"),
@@ -80,6 +94,8 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
             width, height = page.get_size()
             textpage = page.get_textpage()
             glyphs: list[Glyph] = []
+            hidden: list[Glyph] = []
+            unseen = _unseen_text(page, raw, width, height) if textpage.count_chars() else None
             for i in range(textpage.count_chars()):
                 # one code point per pdfium char; get_text_range() is UTF-16, where a character beyond the BMP
                 # (a math italic 𝑄) takes two units and would shift every later index
@@ -104,13 +120,60 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
                     # PDF font flags: bit 7 italic, bit 19 force-bold
                     style = (name, bold or bool(flags.value & 0x40000), italic or bool(flags.value & 0x40))
                     font_styles[(namebuf.value, flags.value)] = style
-                glyphs.append(Glyph(" " if ch.isspace() else ch, left, height - origin_y.value, right, size, *style))
-            pages.append(_make_page(path, index + 1, width, height, glyphs, _has_widgets(page, raw)))
+                glyph = Glyph(" " if ch.isspace() else ch, left, height - origin_y.value, right, size, *style)
+                if unseen is not None and unseen(raw.FPDFText_GetTextObject(textpage, i), glyph):
+                    hidden.append(glyph)
+                else:
+                    glyphs.append(glyph)
+            pages.append(_make_page(path, index + 1, width, height, glyphs, _has_widgets(page, raw), hidden))
             textpage.close()
             page.close()
     finally:
         pdf.close()
     return pages
+
+
+# an image covering this share of the page is a scan: text drawn before it lies underneath, unseen
+SCAN_COVER = 0.5
+_INVISIBLE = 3  # PDF text render mode 3: neither fill nor stroke (OCR layers of scanners and phone apps)
+
+
+def _unseen_text(page, raw, width: float, height: float):
+    """A test `(text object, glyph) -> bool`: whether a character is invisible (render mode 3) or
+    drawn before a page-sized image that then covers it; None when the page has neither."""
+    addr = lambda obj: ctypes.cast(obj, ctypes.c_void_p).value  # noqa: E731
+    order: dict[int, int] = {}  # top-level text object -> its place in the drawing order
+    scans: list[tuple[int, float, float, float, float]] = []  # (place, left, top, right, bottom) from the page top
+    invisible: dict[int, bool] = {}
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for k in range(raw.FPDFPage_CountObjects(page.raw) if hasattr(page, "raw") else 0):
+        obj = raw.FPDFPage_GetObject(page.raw, k)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            order[addr(obj)] = k
+        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+            if not raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
+                continue
+            area = max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
+            if area >= SCAN_COVER * width * height:
+                scans.append((k, left.value, height - top.value, right.value, height - bottom.value))
+
+    def unseen(obj, glyph: Glyph) -> bool:
+        if not obj:
+            return False
+        key = addr(obj)
+        mode = invisible.get(key)
+        if mode is None:
+            mode = invisible[key] = raw.FPDFTextObj_GetTextRenderMode(obj) == _INVISIBLE
+        if mode:
+            return True
+        place = order.get(key)
+        if place is None or not scans:
+            return False
+        cx, cy = (glyph.x0 + glyph.x1) / 2, glyph.baseline - 0.3 * glyph.size
+        return any(k > place and x0 <= cx <= x1 and y0 <= cy <= y1 for k, x0, y0, x1, y1 in scans)
+
+    return unseen
 
 
 def _has_widgets(page, raw) -> bool:
