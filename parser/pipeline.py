@@ -8,7 +8,7 @@ from models.document import (Anniversary, DateValue, LegalBasis, Movement, Outli
 from parser.errors import NoPagesError
 from parser.extract import anniversaries as ann_mod
 from parser.extract import body as body_mod
-from parser.extract import evidence
+from parser.extract import evidence, serial
 from parser.extract.copies import copy_info
 from parser.extract import header as header_mod
 from parser.extract import legal_bases as legal_mod
@@ -73,7 +73,9 @@ def parse(path: str | Path, options: ParseOptions) -> PlanDocument:
 
     number, symbol = header_mod.number(st)
     place, issued, date_warnings = header_mod.place_and_date(st)
+    number, symbol, serial_warnings = serial.reread(path, source.kind, st, number, symbol)
     number, issued, evidence_warnings = evidence.corroborate(st, number, symbol, issued, source.signature_stamps)
+    evidence_warnings = serial_warnings + evidence_warnings
     parent, issuer = header_mod.issuer(st)
     doc_type, title = header_mod.type_and_title(st)
     urgency, secrecy = header_mod.marks(st)

@@ -99,6 +99,8 @@ def corroborate(st, number, symbol: dict | None, issued, stamps) -> tuple:
                             f"the number is taken from the document's own reference line, the header's was not clear")
             number = Found(ref.number, ref.start, ref.start + len(ref.number), confidence=ANNEX_CONFIDENCE,
                            extra={"evidence": "annex reference"})
+            if symbol is not None:
+                symbol["serial"] = re.match(r"\d+", ref.number).group(0)
     if issued is None:
         ref = reference_for(refs, code, serial=None)
         month_year = printed_month_year(st.date_line.text if st.date_line else None)

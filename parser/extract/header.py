@@ -47,7 +47,7 @@ def number(st: Structure) -> tuple[Found | None, dict | None]:
         symbol_m = re.match(re.escape(symbol_m.group(0)) + r"\s+" + re.escape(wrapped.group(1)), after[lead.end():])
     if not serial:
         # a draft with the number left blank ("Số:      /KH-SCT"), or a handwritten serial not read ("56W /BCA-C04")
-        loose = re.search(r"(?<![\w/])" + SYMBOL.pattern[1:], body)
+        loose = re.search(SYMBOL.pattern[1:], body)
         return None, _symbol_parts("", _clean_symbol(loose.group(0)) if loose else rest)
     if not rest:
         return None, _symbol_parts(serial, "")

@@ -73,6 +73,12 @@ class DocumentText:
             self._words.append((w.page or page, (w.x0, w.top, w.x1, w.bottom), w.confidence))
         return TextRef("".join(pieces), start, self._length, page)
 
+    def words_in(self, start: int, end: int) -> list[tuple[int, int, int, tuple[float, float, float, float]]]:
+        """Each word of a text range: (start, end, page, bbox)."""
+        first = bisect.bisect_right(self._ends, start)
+        last = bisect.bisect_left(self._starts, end)
+        return [(self._starts[k], self._ends[k], self._words[k][0], self._words[k][1]) for k in range(first, last)]
+
     def provenance(self, start: int, end: int) -> dict:
         """Page, box of the first line, all boxes per line, span, and confidence of a text range."""
         first = bisect.bisect_right(self._ends, start)
