@@ -1,12 +1,37 @@
 """Validation: checks across fields, said as warnings instead of silently trusted."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from models.document import PlanDocument, Warning
+from parser.data import positions, surnames
 from parser.nlp import is_person_name
 
 
 # below this a value (built from OCR words Tesseract was unsure of) is flagged for a person to check
 LOW_CONFIDENCE = 0.6
+OCR_NAME_CONFIDENCE = 0.9
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
+                   if not unicodedata.combining(c)).lower()
+
+
+def fix_title(title: str) -> str:
+    """An OCR reading of a position or authority that differs from a known one only in its marks."""
+    folded = _fold(re.sub(r"\s+", " ", title.strip()))
+    match = [p for p in positions() if _fold(p) == folded]
+    return match[0] if len(match) == 1 else title
+
+
+def fix_family_name(name: str) -> str:
+    first, _, rest = name.partition(" ")
+    if first in surnames():
+        return name
+    match = [s for s in surnames() if _fold(s) == _fold(first)]
+    return f"{match[0]} {rest}".strip() if len(match) == 1 else name
 
 
 def validate(doc: PlanDocument) -> PlanDocument:
@@ -33,6 +58,15 @@ def validate(doc: PlanDocument) -> PlanDocument:
             warn(Warning(field=name, page=value.page,
                          message=f"“{value.value}” đọc được với độ tin cậy thấp ({value.confidence:.0%}), cần kiểm tra / "
                                  f"read with low confidence: check it"))
+    if doc.signer.name is not None and doc.signer.name.confidence < 1.0:
+        # read by OCR: a family name whose marks were lost takes its spelling; a name is never sure
+        # from OCR alone (no syllable set can check a proper name)
+        doc.signer.name.value = fix_family_name(doc.signer.name.value)
+        doc.signer.name.confidence = min(doc.signer.name.confidence, OCR_NAME_CONFIDENCE)
+    for key in ("position", "authority"):
+        value = getattr(doc.signer, key)
+        if value is not None and value.confidence < 1.0:
+            value.value = fix_title(value.value)
     if doc.signer.name is None:
         warn(Warning(field="signer", message="Không tìm thấy tên người ký / signer's name not found"))
     elif doc.signer.name.confidence < LOW_CONFIDENCE:

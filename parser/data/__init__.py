@@ -29,3 +29,18 @@ def commemorations() -> list[dict[str, str]]:
 @lru_cache(maxsize=None)
 def movements() -> list[dict[str, str]]:
     return _rows("movements.csv")
+
+
+def _lines(name: str) -> tuple[str, ...]:
+    text = files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=None)
+def surnames() -> tuple[str, ...]:
+    return _lines("surnames.txt")
+
+
+@lru_cache(maxsize=None)
+def positions() -> tuple[str, ...]:
+    return _lines("positions.txt")

@@ -12,11 +12,12 @@ from parser.text.document_text import TextRef
 NUMBER_LABEL = re.compile(r"^\s*S[ốôóổo]\s*[:;.]?\s*", re.I)
 # the symbol after the serial: /KH-LĐLĐ, /2022/TT-BLĐTBXH, -KH/ĐTN (Party style), /QĐ-TTg
 SYMBOL = re.compile(r"^(?:/\s*\d{4}\s*)?[/-]\s*[A-ZĐ][\w.&]*(?:\s*[/-]\s*[\wĐđ.&]+)*")
-PLACE_DATE = re.compile(
-    r"(?:^|(?<=\s))(?P<place>[^,\d]+?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\D{0,6}?\s*tháng\s*(?P<month>\d{1,2})?\D{0,6}?\s*năm\s*(?P<year>\d{4})",
-    re.I,
-)
-PLACE_ONLY = re.compile(r"(?:^|(?<=\s))(?P<place>[^,\d]{2,40}?)\s*,\s*ngày\b", re.I)
+# "Hà Nội, ngày 05 tháng 01 năm 2020"; the comma is sometimes missing, the day or month blank or handwritten
+PLACE = r"(?:^|(?<=\s))(?P<place>[^,\d()]{2,40}?)\s*,?\s*"
+DATE = r"ngày\s*(?P<day>\d{1,2})?\D{0,6}?\s*tháng\s*(?P<month>\d{1,2})?\D{0,6}?\s*năm\s*(?P<year>\d{4})"
+PLACE_DATE = re.compile(PLACE + DATE, re.I)
+DATE_ONLY = re.compile(DATE, re.I)
+PLACE_ONLY = re.compile(PLACE + r"ngày\b", re.I)
 TYPE_NAMES = sorted({name.upper(): name for name in doc_types().values()}.items(), key=lambda kv: -len(kv[0]))
 URGENCY = re.compile(r"\b(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN)\b")
 SECRECY = re.compile(r"\b(TUYỆT MẬT|TỐI MẬT|MẬT)\b")
@@ -80,22 +81,23 @@ def place_and_date(st: Structure) -> tuple[Found | None, Found | None, list[str]
     warnings: list[str] = []
     if line is None:
         return None, None, warnings
-    m = PLACE_DATE.search(line.text)
-    if not m:
-        # the year or the whole date unreadable (a scan, a stamp over it): the place alone
-        if pm := PLACE_ONLY.search(line.text):
+    m = PLACE_DATE.search(line.text) or DATE_ONLY.search(line.text)
+    pm = m if m is not None and "place" in m.re.groupindex else PLACE_ONLY.search(line.text)
+    place = Found(pm.group("place").strip(), line.start + pm.start("place"), line.start + pm.end("place")) if pm else None
+    if m is None or not (m.group("day") and m.group("month")):
+        gap = re.search(r"ngày(.*?)tháng", line.text, re.I)
+        if m is None or not (gap and re.fullmatch(r"[\s.…_]*", gap.group(1))):
+            # not a blank day ("ngày   tháng 6"): something is printed there that could not be read
             warnings.append(f"Không đọc được ngày ban hành / the date of issue could not be read: {line.text.strip()}")
-            return Found(pm.group("place").strip(), line.start + pm.start("place"), line.start + pm.end("place")), None, warnings
-        return None, None, warnings
-    place = Found(m.group("place").strip(), line.start + m.start("place"), line.start + m.end("place"))
-    if not (m.group("day") and m.group("month")):
         return place, None, warnings
     try:
         iso = date(int(m.group("year")), int(m.group("month")), int(m.group("day"))).isoformat()
     except ValueError:
         warnings.append(f"Ngày ban hành không hợp lệ / the date of issue is not a real date: {m.group(0)}")
         return place, None, warnings
-    return place, Found(iso, line.start + m.start("day"), line.start + m.end("year"), raw=m.group(0)[len(m.group("place")):].strip(" ,")), warnings
+    raw_start = line.text.lower().rfind("ngày", m.start(), m.start("day"))
+    raw = line.text[raw_start:m.end("year")]
+    return place, Found(iso, line.start + m.start("day"), line.start + m.end("year"), raw=raw), warnings
 
 
 def _join(refs: list[TextRef]) -> Found | None:

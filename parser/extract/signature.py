@@ -45,7 +45,9 @@ def signer(lines: list[TextRef]) -> dict[str, Found | None]:
         bare = strip_rank(n.text)
         offset = n.text.index(bare) if bare in n.text else 0
         name = Found(bare, n.start + offset, n.start + offset + len(bare))
-    titles = [r for r in rest if r.text.strip().isupper() and (name is None or r.start < name.start)]
+    # capitals above the name; a letter or two is a stray mark on a scan (a stamp's edge), not a title
+    titles = [r for r in rest if r.text.strip().isupper() and sum(c.isalpha() for c in r.text) >= 3
+              and (name is None or r.start < name.start)]
     if authority is None and len(titles) > 1 and ORGANIZATION.match(titles[0].text.strip()):
         titles = titles[1:]  # the body's name over the position ("CÔNG TY ..." / "GIÁM ĐỐC")
     if titles and not (authority is None and len(titles) == 1 and ORGANIZATION.match(titles[0].text.strip())):
