@@ -119,3 +119,10 @@ RECIPIENTS = [
     "Các phòng, ban, đơn vị trực thuộc", "Lãnh đạo cơ quan", "Các đơn vị sự nghiệp",
     "Cổng thông tin điện tử", "UBND các xã, phường, thị trấn",
 ]
+
+LONG_RECIPIENTS = [
+    "Các phòng chuyên môn, đơn vị sự nghiệp trực thuộc (để thực hiện)",
+    "Thường trực Hội đồng Thi đua - Khen thưởng tỉnh (để báo cáo)",
+    "Ủy ban Mặt trận Tổ quốc Việt Nam và các đoàn thể chính trị - xã hội cùng cấp (để phối hợp)",
+    "Các cơ quan thông tấn, báo chí trên địa bàn tỉnh (để tuyên truyền)",
+]

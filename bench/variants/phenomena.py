@@ -256,11 +256,55 @@ def _phases_short(spec, gold, meta, lay, rng):
     _rewrite_phases(spec, gold, line, lambda k: f"Đợt {k + 1}")
 
 
+@phenomenon("straight-quotes")
+def _straight_quotes(spec, gold, meta, lay, rng):
+    """Movement names in straight double quotes ("...") instead of curly ones."""
+    spec["body"] = [p.replace("“", '"').replace("”", '"') for p in spec["body"]]
+
+
+@phenomenon("recipients-wrap")
+def _recipients_wrap(spec, gold, meta, lay, rng):
+    """Long recipient items that wrap inside the narrow 'Nơi nhận' column."""
+    long = rng.sample(data.LONG_RECIPIENTS, 2)
+    spec["recipients"] = [f"- {r};" for r in long] + spec["recipients"]
+    gold["recipients"] = long + list(gold.get("recipients", []))
+
+
+@phenomenon("authority-forms", needs_meta=True)
+def _authority_forms(spec, gold, meta, lay, rng):
+    """TL. / TUQ. / Q. signature marks (the signer signs on behalf of, or acting for, the head)."""
+    head = {"so": "GIÁM ĐỐC", "ubnd": "CHỦ TỊCH", "phong": "TRƯỞNG PHÒNG", "ldld": "CHỦ TỊCH",
+            "ban": "TRƯỞNG BAN", "cuc": "CỤC TRƯỞNG"}[meta["kind"]]
+    auth, pos = rng.choice([(f"TL. {head}", "CHÁNH VĂN PHÒNG"), (f"TUQ. {head}", "CHÁNH VĂN PHÒNG"),
+                            (f"Q. {head}", None), (f"KT. {head}", f"PHÓ {head}")])
+    name = gold["signer"]["name"]
+    spec["signature"] = [x for x in (auth, pos) if x] + ["", "(Đã ký)", "", name]
+    # ANNOTATION.md: the authority is the TM./KT./TL./TUQ./Q. line; a lone 'Q. CHỦ TỊCH' leaves no position
+    gold["signer"] = {"name": name, "position": pos, "authority": auth}
+
+
+@phenomenon("legal-bases-forms", needs_meta=True)
+def _legal_forms(spec, gold, meta, lay, rng):
+    """Opening citations as 'Thực hiện ...' / 'Căn cứ Hướng dẫn số ...' / 'Xét đề nghị ...' lines."""
+    y = meta["year"]
+    issued = dt.date.fromisoformat(meta["issued"])
+    d1 = issued - dt.timedelta(days=rng.randint(3, 40))
+    d2 = dt.date(y - 1, rng.randint(1, 12), rng.randint(1, 28))
+    n1, n2 = f"{rng.randint(10, 400)}/KH-UBND", f"{rng.randint(1, 60)}/HD-TĐKT"
+    lines = [f"Thực hiện Kế hoạch số {n1} ngày {dmy(d1, rng)} của Ủy ban nhân dân tỉnh về tổ chức các phong trào thi đua năm {y};",
+             f"Căn cứ Hướng dẫn số {n2} ngày {dmy(d2, rng)} của Ban Thi đua - Khen thưởng tỉnh hướng dẫn công tác thi đua, khen thưởng;",
+             "Xét đề nghị của bộ phận thi đua - khen thưởng,"]
+    first = next(i for i, p in enumerate(spec["body"]) if p.startswith("Để cụ thể hóa"))
+    spec["body"][:first] = lines
+    gold["legal_bases"] = [{"number": n1, "date": d1.isoformat()}, {"number": n2, "date": d2.isoformat()}]
+
+
 COMBINABLE = ["issuer-wrap", "motto-wrap", "date-wrap", "date-own-row", "font-liberation", "font-condensed",
               "size-12", "size-14", "page-letter", "blank-number", "blank-day", "draft-mark", "urgency",
               "title-caps", "title-long", "sig-name-next-page", "sig-block-next-page", "sig-two-columns",
               "phases-dot-thu", "phases-list-items", "page-numbers", "rule-lines", "signature-image",
-              "number-forms", "phases-short-dates"]
+              "number-forms", "phases-short-dates", "straight-quotes", "recipients-wrap", "authority-forms",
+              "legal-bases-forms"]
 _EXCLUSIVE = [{"font-liberation", "font-condensed"}, {"size-12", "size-14"}, {"blank-number", "number-forms"},
               {"sig-name-next-page", "sig-block-next-page"}, {"title-caps", "title-long"},
               {"phases-dot-thu", "phases-list-items", "phases-short-dates"}]
