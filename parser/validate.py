@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 from models.document import PlanDocument, Warning
-from parser.data import positions, surnames
+from parser.data import bodies, positions, surnames
 from parser.nlp import is_person_name
 
 
@@ -17,6 +17,21 @@ OCR_NAME_CONFIDENCE = 0.9
 def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
                    if not unicodedata.combining(c)).lower()
+
+
+def fix_words(text: str, names: tuple[str, ...]) -> str:
+    """Words of an OCR reading that match a known name but for their marks take the name's spelling (longest first)."""
+    words = text.split()
+    folded = [_fold(w.strip(",")) for w in words]
+    for name in sorted(names, key=len, reverse=True):
+        known = name.split()
+        target = [_fold(w.strip(",")) for w in known]
+        n = len(target)
+        for k in range(len(words) - n + 1):
+            if folded[k:k + n] == target and words[k:k + n] != known:
+                upper = all(w.isupper() for w in words[k:k + n] if any(c.isalpha() for c in w))
+                words[k:k + n] = [w.upper() if upper else w for w in known]
+    return " ".join(words)
 
 
 def fix_title(title: str) -> str:
@@ -63,6 +78,9 @@ def validate(doc: PlanDocument) -> PlanDocument:
         # from OCR alone (no syllable set can check a proper name)
         doc.signer.name.value = fix_family_name(doc.signer.name.value)
         doc.signer.name.confidence = min(doc.signer.name.confidence, OCR_NAME_CONFIDENCE)
+    for value in (doc.issuer, doc.parent_issuer):
+        if value is not None and value.confidence < 1.0:
+            value.value = fix_words(value.value, bodies())
     for key in ("position", "authority"):
         value = getattr(doc.signer, key)
         if value is not None and value.confidence < 1.0:

@@ -44,3 +44,8 @@ def surnames() -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def positions() -> tuple[str, ...]:
     return _lines("positions.txt")
+
+
+@lru_cache(maxsize=None)
+def bodies() -> tuple[str, ...]:
+    return _lines("bodies.txt")
