@@ -333,7 +333,13 @@ def _libreoffice(spec, gold, meta, lay, rng):
 
 @phenomenon("scan")
 def _scan(spec, gold, meta, lay, rng):
+    """Tilt and grain; half of the scans also show one layout phenomenon (listed in 'components')."""
     lay["scan"] = {"angle": round(rng.choice([-1, 1]) * rng.uniform(0.3, 2.0), 2), "noise": rng.uniform(4, 12)}
+    if rng.random() < 0.5:
+        pool = [p for p in COMBINABLE if meta is not None or p not in NEEDS_META]
+        extra = rng.choice(pool)
+        PHENOMENA[extra](spec, gold, meta, lay, rng)
+        lay["components"] = [extra]
 
 
 @phenomenon("scan-stamp")

@@ -80,6 +80,12 @@ def _e(s: str) -> str:
 
 
 def render(spec: dict, layout: dict, out_pdf: Path, rng: random.Random | None = None) -> None:
+    """Draw `spec` into `out_pdf`; images drawn for the layout live in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="vanban-hand-") as tmp:
+        _render(spec, layout, out_pdf, rng, Path(tmp))
+
+
+def _render(spec: dict, layout: dict, out_pdf: Path, rng: random.Random | None, tmp: Path) -> None:
     lay = {**LAYOUT, **(layout or {})}
     rng = rng or random.Random(0)
     n = _register(lay["font"])
@@ -97,7 +103,6 @@ def render(spec: dict, layout: dict, out_pdf: Path, rng: random.Random | None = 
         s, n + ("-B" if bold else "") + ("-I" if italic and not bold else ""), hsize)
     body = S(alignment=TA_JUSTIFY, firstLineIndent=1 * cm, spaceAfter=4)
     center = S(alignment=TA_CENTER)
-    tmp = Path(tempfile.mkdtemp(prefix="vanban-hand-"))
     story: list[Flowable] = []
 
     # header: issuer | motto, number | date
@@ -184,9 +189,6 @@ def render(spec: dict, layout: dict, out_pdf: Path, rng: random.Random | None = 
     SimpleDocTemplate(str(out_pdf), pagesize=_PAGES[lay["page"]], leftMargin=3 * cm, rightMargin=2 * cm,
                       topMargin=2 * cm, bottomMargin=2 * cm,
                       title=spec.get("doc_type_line", ""), author="").build(story, onLaterPages=later)
-    for f in tmp.iterdir():
-        f.unlink()
-    tmp.rmdir()
 
 
 def _nfd(obj):
