@@ -326,9 +326,14 @@ def _combo(spec, gold, meta, lay, rng):
 
 @phenomenon("libreoffice")
 def _libreoffice(spec, gold, meta, lay, rng):
+    """python-docx + LibreOffice (a Word export's text stream); most also wrap or move something."""
     lay["producer"] = "docx"
     lay["font"] = rng.choice(["liberation", "dejavu", "caladea"])
     lay["size"] = rng.choice([12, 13, 14])
+    extra = rng.choice([None, "issuer-wrap", "date-wrap", "page-letter", "sig-block-next-page"])
+    if extra:
+        PHENOMENA[extra](spec, gold, meta, lay, rng)
+        lay["components"] = [extra]
 
 
 @phenomenon("scan")

@@ -16,11 +16,14 @@ from pathlib import Path
 
 from .fonts import FONTS
 
+# the layout keys this route draws: narrow columns (left_wrap, date_break) and the footer on the next page
+DOCX_KEYS = ("font", "size", "page", "left_wrap", "date_break", "sig")
+VERSION = 3  # bump when the drawing changes, so cached PDFs are redrawn
 CACHE_DIR = Path(os.environ.get("VANBAN_VARIANTS_CACHE", Path(__file__).resolve().parent / ".cache"))
 
 
 def cache_key(spec: dict, layout: dict) -> str:
-    blob = json.dumps([spec, {k: layout.get(k) for k in ("font", "size", "page")}], sort_keys=True, ensure_ascii=False)
+    blob = json.dumps([VERSION, spec, {k: layout.get(k) for k in DOCX_KEYS}], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:24]
 
 
@@ -73,9 +76,16 @@ def _build(spec: dict, layout: dict, out_pdf: Path) -> None:
     t = doc.add_table(rows=2, cols=2)
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
-    for row in t.rows:
-        for i, w in enumerate((Cm(6.5), Cm(9.5))):
-            row.cells[i].width = w
+    widths = (Cm(6.5), Cm(9.5))
+    if layout.get("left_wrap"):  # the issuer's longest line wraps into 2 or 3 lines
+        issuer = " ".join(spec["header_left"][len(spec["header_left"]) - spec.get("issuer_lines", 1):])
+        est = len(issuer) * (size - 1) * 0.68 / 72 * 2.54  # bold capitals, cm
+        lw = max(2.8, est / layout["left_wrap"] + 0.5)
+        widths = (Cm(lw), Cm(16 - lw))
+    for i, w in enumerate(widths):  # LibreOffice reads the grid columns, Word the cells: set both
+        t.columns[i].width = w
+        for cell in t.columns[i].cells:
+            cell.width = w
     left, right = t.cell(0, 0), t.cell(0, 1)
     n_bold = spec.get("issuer_lines", 1)
     hl = spec["header_left"]
@@ -90,7 +100,13 @@ def _build(spec: dict, layout: dict, out_pdf: Path) -> None:
     p = t.cell(1, 0).paragraphs[0]; p.alignment = C
     run(p, spec.get("number_line") or "", sz=size - 1)
     p = t.cell(1, 1).paragraphs[0]; p.alignment = C
-    run(p, spec.get("date_line") or "", italic=True)
+    date_line = spec.get("date_line") or ""
+    if layout.get("date_break"):  # '..., ngày 14 tháng 02 năm' / '2025', as a narrow column wraps it
+        head, _, year = date_line.rpartition(" ")
+        run(p, head, italic=True).add_break()
+        run(p, year, italic=True)
+    else:
+        run(p, date_line, italic=True)
     para("")
     para(spec["doc_type_line"], bold=True, align=C)
     for line in spec["title_lines"]:
@@ -105,6 +121,9 @@ def _build(spec: dict, layout: dict, out_pdf: Path) -> None:
             para(text[2:], align=J)
         else:
             para(text, align=J, indent=True)
+    if layout.get("sig") == "block-next":
+        from docx.enum.text import WD_BREAK
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     ft = doc.add_table(rows=1, cols=2)
     ft.autofit = False
     for i, w in enumerate((Cm(8), Cm(8))):
