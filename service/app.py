@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 
 from models.document import PlanDocument
-from service.archive import open_store
+from archive import open_store
 from service.config import Settings
 from service.errors import ApiError, error_body, install_error_handlers
 from service.limits import BodyLimitMiddleware

@@ -20,10 +20,10 @@ from typing import Iterable, TextIO
 
 from parser.errors import ExitCode
 from parser.options import OCR_MODES
-from service.archive.batch import IndexOptions, Progress, Report, discover
-from service.archive.search import Filters
-from service.archive.snippets import mark
-from service.archive.store import Store, is_postgres, open_store
+from archive.batch import IndexOptions, Progress, Report, discover
+from archive.search import Filters
+from archive.snippets import mark
+from archive.store import Store, is_postgres, open_store
 
 MAX_YEAR = 9999
 
@@ -122,11 +122,11 @@ def _run_index(store: Store, db: str, files: list, missing: list[str], options: 
             _say(f"{restored} documents kept before the archive index existed were indexed from their JSON")
         progress = Progress(len(files), enabled=not args.quiet)
         if is_postgres(db):
-            from service.archive.queue import index_queue
+            from archive.queue import index_queue
 
             index_queue(store, db, files, options, report, progress)  # type: ignore[arg-type]
         else:
-            from service.archive.indexer import index_local
+            from archive.indexer import index_local
 
             index_local(store, files, options, report, progress)
     finally:

@@ -6,7 +6,7 @@ import itertools
 import pytest
 
 from parser.data import movements
-from service.archive.identity import kb_index, kb_match, normalize_name, same_movement
+from archive.identity import kb_index, kb_match, normalize_name, same_movement
 
 # entries of the kb's variants column that are notes, not spellings of the movement
 NOT_SPELLINGS = {

@@ -35,7 +35,7 @@ def _int(raw: str | None, lo: int, hi: int) -> int | None:
 
 def _filters(request: Request):
     """Filters from the query string; what a person mistyped is said, not a 4xx page."""
-    from service.archive.search import Filters
+    from archive.search import Filters
 
     q = request.query_params
     year_from, year_to = _int(q.get("from"), 1900, 2200), _int(q.get("to"), 1900, 2200)

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from service.archive.textfold import fold
+from archive.textfold import fold
 
 _WORD = re.compile(r"[^\W_]+")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")

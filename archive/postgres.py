@@ -17,11 +17,11 @@ from typing import Any, Callable, TypeVar
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from service.archive.records import IndexRecord
-from service.archive.search import Filters, tsquery_parts
-from service.archive.store import OlderArchive
-from service.archive.sqlbase import ArchiveBase
-from service.archive.textfold import Query
+from archive.records import IndexRecord
+from archive.search import Filters, tsquery_parts
+from archive.store import OlderArchive
+from archive.sqlbase import ArchiveBase
+from archive.textfold import Query
 
 T = TypeVar("T")
 SCHEMA_VERSION = "8"

@@ -13,13 +13,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, TypeVar
 
-from service.archive.movement_queries import MovementQueries
-from service.archive.records import IndexRecord, build_record, unpack_text
-from service.archive.resolver import MovementResolver
-from service.archive.search import MATCH_LABEL, Filters, tiers
-from service.archive.snippets import snippet
-from service.archive.store import StoredFile
-from service.archive.textfold import Query, parse_query
+from archive.movement_queries import MovementQueries
+from archive.records import IndexRecord, build_record, unpack_text
+from archive.resolver import MovementResolver
+from archive.search import MATCH_LABEL, Filters, tiers
+from archive.snippets import snippet
+from archive.store import StoredFile
+from archive.textfold import Query, parse_query
 
 T = TypeVar("T")
 CATALOG_COLUMNS = ("seq, sort_key, doc_id, filename, source_path, number, title, doc_type, issuer, parent_issuer, "

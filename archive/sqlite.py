@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from service.archive.records import IndexRecord
-from service.archive.search import Filters, meta_expression, phrases
-from service.archive.sqlbase import ArchiveBase
-from service.archive.store import OlderArchive
-from service.archive.textfold import Query
+from archive.records import IndexRecord
+from archive.search import Filters, meta_expression, phrases
+from archive.sqlbase import ArchiveBase
+from archive.store import OlderArchive
+from archive.textfold import Query
 
 T = TypeVar("T")
 SCHEMA_VERSION = 6

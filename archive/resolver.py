@@ -16,9 +16,9 @@ from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
 
-from service.archive.identity import (NameKey, kb_match, kb_movements, new_movement_id, normalize_name,
+from archive.identity import (NameKey, kb_match, kb_movements, new_movement_id, normalize_name,
                                       same_movement)
-from service.archive.records import Mention
+from archive.records import Mention
 
 
 class Tx(Protocol):

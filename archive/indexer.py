@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from service.archive.batch import Failure, IndexOptions, Progress, Report, hash_new, media_type
-from service.archive.store import Store
+from archive.batch import Failure, IndexOptions, Progress, Report, hash_new, media_type
+from archive.store import Store
 from service.workers import ParseJob, _init_worker, run_job
 
 HASH_BATCH = 256

@@ -77,9 +77,9 @@ class OlderArchive(RuntimeError):
 
 def open_store(db: str) -> Store:
     if is_postgres(db):
-        from service.archive.postgres import PostgresStore
+        from archive.postgres import PostgresStore
 
         return PostgresStore(db)
-    from service.archive.sqlite import SQLiteStore
+    from archive.sqlite import SQLiteStore
 
     return SQLiteStore(db)
