@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from archive.identity import kb_match, kb_movements, normalize_name
+from parser.extract.movement_identity import kb_match, kb_movements, normalize_name
 from archive.search import Filters
 from archive.textfold import words
 
