@@ -4,6 +4,7 @@
     vanban search [QUERY] [--from YEAR] [--to YEAR] [--issuer TEXT] [--type TYPE] [--db DB] [--json]
     vanban movements [NAME] [--top N] [--from YEAR] [--to YEAR] [--issuer TEXT] [--type TYPE] [--db DB] [--json]
     vanban export --format jsonl|csv [--out FILE] [filters] [--db DB]
+    vanban export --format gold --out DIR [--db DB]   (<id>.gold.json of every corrected document)
 
 DB is a SQLite file (default: archive.db in the user's data folder, or $VANBAN_DB) or postgresql://...
 """
@@ -284,10 +285,33 @@ def _write_export(items: Iterable[dict], fmt: str, out: TextIO) -> int:
     return n
 
 
+def _export_gold(store: Store, out: str | None) -> int:
+    """<id>.gold.json (shared/eval/ANNOTATION.md) of every corrected document: people's values, for score.py."""
+    if not out:
+        _say("--format gold cần --out THƯ_MỤC / --format gold needs --out DIR")
+        return ExitCode.input_file
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for gold in store.gold():
+        target = folder / f"{gold['id']}.gold.json"
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_text(json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, target)
+        n += 1
+    _say(f"{n} corrected documents exported as gold annotations to {folder}")
+    return ExitCode.ok
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     store = _open(args.db or default_db(), must_exist=True)
     if store is None:
         return ExitCode.input_file
+    if args.format == "gold":
+        try:
+            return _export_gold(store, args.out)
+        finally:
+            store.close()
     try:
         items = store.export(_filters(args), with_document=args.format == "jsonl" and not args.no_document)
         if args.out:
@@ -350,9 +374,10 @@ def add_commands(sub) -> None:
     _paging(m, "plans (or movements)")
     m.set_defaults(func=cmd_movements)
 
-    e = sub.add_parser("export", help="every indexed document, as JSON lines or CSV")
-    e.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    e.add_argument("--out", help="write to this file (default: stdout)")
+    e = sub.add_parser("export", help="every indexed document, as JSON lines or CSV; corrected ones as gold files")
+    e.add_argument("--format", choices=("jsonl", "csv", "gold"), default="jsonl",
+                   help="gold: <id>.gold.json per corrected document, in the scorer's format, into --out DIR")
+    e.add_argument("--out", help="write to this file (default: stdout); for gold, a folder")
     e.add_argument("--no-document", action="store_true", help="jsonl without each document's parsed JSON")
     _common(e)
     e.set_defaults(func=cmd_export)
