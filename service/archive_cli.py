@@ -100,7 +100,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         return ExitCode.missing_dependency
     settings = Settings()
     options = IndexOptions(workers=args.workers or settings.workers, ocr=args.ocr, max_pages=args.max_pages,
-                           timeout_s=args.timeout, memory_mb=settings.worker_memory_mb, keep_files=args.keep_files)
+                           timeout_s=args.timeout, memory_mb=settings.worker_memory_mb, keep_files=args.keep_files,
+                           again=args.again)
     report = Report(backend=store.backend, workers=options.workers, files=len(files), missing=missing)
     started = time.monotonic()
     try:
@@ -122,7 +123,7 @@ def _run_index(store: Store, db: str, files: list, missing: list[str], options: 
         if restored:
             _say(f"{restored} documents kept before the archive index existed were indexed from their JSON")
         progress = Progress(len(files), enabled=not args.quiet)
-        if is_postgres(db):
+        if is_postgres(db) and not options.again:
             from archive.queue import index_queue
 
             index_queue(store, db, files, options, report, progress)  # type: ignore[arg-type]
@@ -357,6 +358,8 @@ def add_commands(sub) -> None:
     i.add_argument("--timeout", type=float, default=300.0, help="seconds one document may take (default 300)")
     i.add_argument("--keep-files", action="store_true", help="keep a copy of each original in the archive "
                                                              "(default: keep its path)")
+    i.add_argument("--again", action="store_true", help="parse files already in the archive again (a newer parser); "
+                                                        "people's corrections stay on top (one machine)")
     i.add_argument("--json", action="store_true", help="print the final report as JSON on stdout")
     i.add_argument("--quiet", action="store_true", help="no progress line")
     i.set_defaults(func=cmd_index)

@@ -213,3 +213,33 @@ def test_users_and_tokens_from_the_command_line(tmp_path):
     audit = vanban("audit", "--json")
     assert [e["action"] for e in json.loads(audit.stdout)["results"]] == [
         "user.remove", "token.revoke", "token.create", "user.password", "user.add"]
+
+
+def test_indexing_again_keeps_the_corrections(tmp_path):
+    from archive.corrections import check_patch
+
+    db = str(tmp_path / "again.db")
+
+    def index(*extra):
+        run = subprocess.run([sys.executable, "-m", "service.cli", "index", str(SEED), "--db", db, "--quiet", "--json",
+                              "--workers", "1", "--ocr", "never", *extra], capture_output=True, text=True, cwd=ROOT,
+                             timeout=300)
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout)
+
+    index()
+    store = open_store(db)
+    try:
+        doc_id = store.search(None)["results"][0]["id"]
+        store.correct(doc_id, check_patch({"signer": {"name": "Trần Văn Bình"}}), "bien")
+    finally:
+        store.close()
+    assert index("--again")["indexed"] == 1
+    store = open_store(db)
+    try:
+        doc = json.loads(store.get_json(doc_id))
+        assert doc["signer"]["name"]["value"] == "Trần Văn Bình" and doc["number"]["value"] == "149/KH-LĐLĐ"
+        assert store.stats()["indexed"] == 1 and store.search(None)["total"] == 1
+        assert store.audit_log(action="document.reparse")["total"] == 1
+    finally:
+        store.close()
