@@ -187,3 +187,14 @@ def test_a_decompression_bomb_leaves_the_server_tree_small(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_a_corrected_value_cannot_inject_script(base):
+    doc_id = httpx.get(f"{base}/api/v1/search").json()["results"][0]["id"]
+    hostile = '</script><script>alert(1)</script><img src=x onerror=alert(2)>'
+    resp = httpx.patch(f"{base}/api/v1/documents/{doc_id}", json={"title": hostile, "signer": {"name": hostile}})
+    assert resp.status_code == 200 and resp.json()["document"]["title"]["value"] == hostile
+    for path in (f"/documents/{doc_id}", "/audit", "/search?q=alert", "/trash"):
+        text = httpx.get(base + path).text
+        assert "<script>alert" not in text and "<img src=x" not in text, path
+    assert httpx.get(f"{base}/api/v1/documents/{doc_id}").headers["content-type"].startswith("application/json")
