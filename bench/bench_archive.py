@@ -132,7 +132,7 @@ def synthetic_plan(i: int, rng: random.Random, bases: list[dict], plans: list[di
 
 def _records(args: tuple[int, int, int]) -> list:
     start, stop, seed = args
-    from service.archive.records import build_record
+    from archive.records import build_record
 
     bases, plans, kb = _WORLD
     out = []
@@ -178,7 +178,7 @@ def fill(store, n: int, bases: list[dict], seed: int = 7, batch: int = 250) -> f
 # -- measuring ------------------------------------------------------------------------------------------
 
 def search_mix():
-    from service.archive.search import Filters
+    from archive.search import Filters
 
     return [
         ("lao dong gioi", Filters(), 0), ("lao động giỏi", Filters(), 0), ("xanh sạch đẹp", Filters(), 0),
@@ -192,7 +192,7 @@ def search_mix():
 
 
 def movement_mix(store):
-    from service.archive.search import Filters
+    from archive.search import Filters
 
     big = store.movement_list(limit=3)["results"]
     small = store.movement_list(limit=5, offset=60)["results"]
@@ -274,8 +274,8 @@ def pg_schema_url(base: str, schema: str) -> str:
 
 
 def bench_query(args) -> dict:
-    from service.archive.postgres import PostgresStore
-    from service.archive.sqlite import SQLiteStore
+    from archive.postgres import PostgresStore
+    from archive.sqlite import SQLiteStore
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="vanban-bench-archive-"))
     work.mkdir(parents=True, exist_ok=True)

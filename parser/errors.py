@@ -66,3 +66,9 @@ class ParseTimeoutError(VanbanError):
 class MissingDependencyError(VanbanError):
     exit_code = ExitCode.missing_dependency
     code = "missing_dependency"
+
+
+class TooDemandingError(InputFileError):
+    """A file that would need far more memory to read than any real document (a decompression bomb)."""
+
+    code = "too_demanding"

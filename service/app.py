@@ -5,24 +5,26 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import time
 from contextlib import asynccontextmanager
 from typing import Literal
 
-from fastapi import Depends, FastAPI, File, Path, Query, Request, UploadFile
+from fastapi import FastAPI, File, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 
 from models.document import PlanDocument
-from service.archive import open_store
+from archive import open_store
 from service.config import Settings
 from service.errors import ApiError, error_body, install_error_handlers
 from service.limits import BodyLimitMiddleware
-from service import search_api
-from service.auth import require_api_key
+from service import documents_api, search_api
+from service.access import AccessMiddleware
+from service.security import SecurityHeadersMiddleware
 from service.uploads import MEDIA_TYPES, content_disposition, discard, receive_upload
 from service.web.routes import install_web
 from service.workers import ParsePool
@@ -34,6 +36,8 @@ ERROR_SCHEMA = {"application/json": {"example": error_body("not_a_document", "T�
 ERRORS = {status: {"description": text, "content": ERROR_SCHEMA} for status, text in (
     (413, "upload or page count over the limit"), (422, "not a readable PDF/DOCX, encrypted, damaged"),
     (503, "busy: retry after the Retry-After header"), (504, "parsing took too long"))}
+SWAGGER_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
+log = logging.getLogger("vanban.service")
 
 
 def _ocr_engine_ready() -> tuple[bool, str]:
@@ -50,19 +54,29 @@ def _ocr_engine_ready() -> tuple[bool, str]:
 
 
 def _serve_docs_offline(app: FastAPI) -> None:
-    """OpenAPI docs at /docs with Swagger UI's files from the swagger-ui-bundle package, not from a CDN."""
-    import swagger_ui_bundle
-    from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.staticfiles import StaticFiles
+    """OpenAPI docs at /docs with Swagger UI's files from the swagger-ui-bundle package, not from a CDN: only the
+    three files the page loads (no demo page, no source maps), and our own start-up script (no inline script)."""
+    from pathlib import Path as FilePath
 
-    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+    import swagger_ui_bundle
+    from fastapi.responses import FileResponse, HTMLResponse
+
+    folder = FilePath(swagger_ui_bundle.swagger_ui_path)
+
+    @app.get("/static/swagger/{name}", include_in_schema=False)
+    def swagger_file(name: str):
+        if name not in SWAGGER_FILES:
+            raise ApiError(404, "not_found", "Không tìm thấy / not found")
+        return FileResponse(folder / name, headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/docs", include_in_schema=False)
     def docs():
-        return get_swagger_ui_html(openapi_url=app.openapi_url, title="vanban API",
-                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-                                   swagger_css_url="/static/swagger/swagger-ui.css",
-                                   swagger_favicon_url="/static/swagger/favicon-32x32.png")
+        return HTMLResponse(
+            '<!doctype html><html><head><meta charset="utf-8"><title>vanban API</title>'
+            '<link rel="stylesheet" href="/static/swagger/swagger-ui.css">'
+            '<link rel="icon" href="/static/swagger/favicon-32x32.png"></head><body><div id="swagger-ui"></div>'
+            '<script src="/static/swagger/swagger-ui-bundle.js"></script>'
+            '<script src="/static/web/docs.js"></script></body></html>')
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -72,6 +86,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         app.state.settings = settings
         app.state.store = open_store(settings.db)
+        if settings.api_key:
+            log.warning("VANBAN_API_KEY is deprecated: it still works as an admin's bearer token; create users with "
+                        "`vanban users add NAME --role ...` and give each their own token")
+        try:
+            app.state.store.purge()
+        except Exception:  # a store another vanban is writing: the trash is emptied next time
+            log.exception("emptying the trash failed")
         app.state.pool = ParsePool(settings.workers, settings.queue_size, settings.parse_timeout_s,
                                    settings.worker_memory_mb, settings.max_pages)
         app.state.ocr_status = (0.0, (False, ""))
@@ -89,10 +110,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_web(app, settings.preview_dir)
     app.include_router(search_api.router)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    app.include_router(documents_api.router)
+    # outermost last: CORS answers preflights, security headers go on everything, the access check runs before
+    # any body is read, the body limit and timeout while it streams in
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes, body_timeout_s=settings.body_timeout_s)
+    app.add_middleware(AccessMiddleware, settings=settings)
+    app.add_middleware(SecurityHeadersMiddleware)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
-                           allow_headers=["*"])
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["*"])
 
     @app.get("/healthz", tags=["ops"], summary="the process is up")
     def healthz():
@@ -130,10 +156,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             discard(upload)
         return Response(data, media_type="application/json")
 
-    @app.post(f"{API}/documents", tags=["documents"], status_code=201, dependencies=[Depends(require_api_key)],
+    @app.post(f"{API}/documents", tags=["documents"], status_code=201,
               summary="parse and keep a document; its id is the SHA-256 of the file",
               responses={200: {"description": "the same file was already kept: same id, one record"},
-                         401: {"description": "API key missing or wrong", "content": ERROR_SCHEMA}, **ERRORS})
+                         401: {"description": "a token is needed (once users exist)", "content": ERROR_SCHEMA},
+                         403: {"description": "not an editor, or a write from another site", "content": ERROR_SCHEMA},
+                         **ERRORS})
     async def keep_document(request: Request, file: UploadFile = File(..., description="a PDF or DOCX file"),
                             ocr: OcrMode = Query("auto")):
         upload = await receive_upload(file)
@@ -146,6 +174,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 content = await run_in_threadpool(upload.path.read_bytes)
                 created = await run_in_threadpool(store.put, upload.sha256, upload.display_name, MEDIA_TYPES[kind],
                                                   content, data)
+                if created:
+                    await run_in_threadpool(store.audit, documents_api.actor(request), "document.upload",
+                                            upload.sha256, {"filename": upload.display_name})
         finally:
             discard(upload)
         doc_id = upload.sha256

@@ -4,6 +4,7 @@
     vanban search [QUERY] [--from YEAR] [--to YEAR] [--issuer TEXT] [--type TYPE] [--db DB] [--json]
     vanban movements [NAME] [--top N] [--from YEAR] [--to YEAR] [--issuer TEXT] [--type TYPE] [--db DB] [--json]
     vanban export --format jsonl|csv [--out FILE] [filters] [--db DB]
+    vanban export --format gold --out DIR [--db DB]   (<id>.gold.json of every corrected document)
 
 DB is a SQLite file (default: archive.db in the user's data folder, or $VANBAN_DB) or postgresql://...
 """
@@ -20,10 +21,10 @@ from typing import Iterable, TextIO
 
 from parser.errors import ExitCode
 from parser.options import OCR_MODES
-from service.archive.batch import IndexOptions, Progress, Report, discover
-from service.archive.search import Filters
-from service.archive.snippets import mark
-from service.archive.store import Store, is_postgres, open_store
+from archive.batch import IndexOptions, Progress, Report, discover
+from archive.search import Filters
+from archive.snippets import mark
+from archive.store import Store, is_postgres, open_store
 
 MAX_YEAR = 9999
 
@@ -99,7 +100,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         return ExitCode.missing_dependency
     settings = Settings()
     options = IndexOptions(workers=args.workers or settings.workers, ocr=args.ocr, max_pages=args.max_pages,
-                           timeout_s=args.timeout, memory_mb=settings.worker_memory_mb, keep_files=args.keep_files)
+                           timeout_s=args.timeout, memory_mb=settings.worker_memory_mb, keep_files=args.keep_files,
+                           again=args.again)
     report = Report(backend=store.backend, workers=options.workers, files=len(files), missing=missing)
     started = time.monotonic()
     try:
@@ -121,12 +123,12 @@ def _run_index(store: Store, db: str, files: list, missing: list[str], options: 
         if restored:
             _say(f"{restored} documents kept before the archive index existed were indexed from their JSON")
         progress = Progress(len(files), enabled=not args.quiet)
-        if is_postgres(db):
-            from service.archive.queue import index_queue
+        if is_postgres(db) and not options.again:
+            from archive.queue import index_queue
 
             index_queue(store, db, files, options, report, progress)  # type: ignore[arg-type]
         else:
-            from service.archive.indexer import index_local
+            from archive.indexer import index_local
 
             index_local(store, files, options, report, progress)
     finally:
@@ -284,10 +286,33 @@ def _write_export(items: Iterable[dict], fmt: str, out: TextIO) -> int:
     return n
 
 
+def _export_gold(store: Store, out: str | None) -> int:
+    """<id>.gold.json (shared/eval/ANNOTATION.md) of every corrected document: people's values, for score.py."""
+    if not out:
+        _say("--format gold cần --out THƯ_MỤC / --format gold needs --out DIR")
+        return ExitCode.input_file
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for gold in store.gold():
+        target = folder / f"{gold['id']}.gold.json"
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_text(json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, target)
+        n += 1
+    _say(f"{n} corrected documents exported as gold annotations to {folder}")
+    return ExitCode.ok
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     store = _open(args.db or default_db(), must_exist=True)
     if store is None:
         return ExitCode.input_file
+    if args.format == "gold":
+        try:
+            return _export_gold(store, args.out)
+        finally:
+            store.close()
     try:
         items = store.export(_filters(args), with_document=args.format == "jsonl" and not args.no_document)
         if args.out:
@@ -333,6 +358,8 @@ def add_commands(sub) -> None:
     i.add_argument("--timeout", type=float, default=300.0, help="seconds one document may take (default 300)")
     i.add_argument("--keep-files", action="store_true", help="keep a copy of each original in the archive "
                                                              "(default: keep its path)")
+    i.add_argument("--again", action="store_true", help="parse files already in the archive again (a newer parser); "
+                                                        "people's corrections stay on top (one machine)")
     i.add_argument("--json", action="store_true", help="print the final report as JSON on stdout")
     i.add_argument("--quiet", action="store_true", help="no progress line")
     i.set_defaults(func=cmd_index)
@@ -350,9 +377,10 @@ def add_commands(sub) -> None:
     _paging(m, "plans (or movements)")
     m.set_defaults(func=cmd_movements)
 
-    e = sub.add_parser("export", help="every indexed document, as JSON lines or CSV")
-    e.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    e.add_argument("--out", help="write to this file (default: stdout)")
+    e = sub.add_parser("export", help="every indexed document, as JSON lines or CSV; corrected ones as gold files")
+    e.add_argument("--format", choices=("jsonl", "csv", "gold"), default="jsonl",
+                   help="gold: <id>.gold.json per corrected document, in the scorer's format, into --out DIR")
+    e.add_argument("--out", help="write to this file (default: stdout); for gold, a folder")
     e.add_argument("--no-document", action="store_true", help="jsonl without each document's parsed JSON")
     _common(e)
     e.set_defaults(func=cmd_export)

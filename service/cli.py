@@ -4,6 +4,7 @@
     vanban schema
     vanban serve [--host 127.0.0.1] [--port 8000] [--db FILE] [--workers N]
     vanban index | search | movements | export   (the archive: service/archive_cli.py)
+    vanban users | tokens | audit                 (accounts: service/accounts_cli.py)
 """
 from __future__ import annotations
 
@@ -210,8 +211,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from service.config import Settings
 
     settings = Settings().with_overrides(db=args.db, workers=args.workers)
+    from service.security import uvicorn_config
+
     _say(f"vanban: http://{args.host}:{args.port}/docs  (archive: {settings.db}, {settings.workers} workers)")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.Server(uvicorn_config(create_app(settings), args.host, args.port, args.log_level,
+                                  settings.header_timeout_s)).run()
     return ExitCode.ok
 
 
@@ -241,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     from service.archive_cli import add_commands
 
     add_commands(sub)  # index, search, movements, export
+    from service.accounts_cli import add_commands as add_account_commands
+
+    add_account_commands(sub)  # users, tokens, audit
     return ap
 
 

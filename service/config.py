@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -11,6 +10,16 @@ def default_archive_path() -> Path:
     """One archive file in the user's data directory (XDG), shared by `vanban serve` and the archive commands."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "vanban" / "archive.db"
+
+
+def default_preview_dir() -> Path:
+    """A private folder of this machine user (XDG runtime or cache dir), never a shared, guessable /tmp path."""
+    base = os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "vanban" / "previews"
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _env_int(name: str, default: int) -> int:
@@ -34,9 +43,13 @@ class Settings:
     queue_size: int = field(default_factory=lambda: _env_int("VANBAN_QUEUE", 16))
     worker_memory_mb: int = field(default_factory=lambda: _env_int("VANBAN_WORKER_MEMORY_MB", 4096))
     # uploads shown on the web page before the user keeps them
-    preview_dir: Path = field(default_factory=lambda: Path(
-        os.environ.get("VANBAN_PREVIEW_DIR") or Path(tempfile.gettempdir()) / f"vanban-previews-{os.getuid()}"))
+    preview_dir: Path = field(default_factory=lambda: Path(os.environ.get("VANBAN_PREVIEW_DIR") or default_preview_dir()))
+    # deprecated: accepted as an admin's bearer token; create users instead (`vanban users add`)
     api_key: str | None = field(default_factory=lambda: os.environ.get("VANBAN_API_KEY") or None)
+    # reads (pages, search, documents) need a signed-in viewer too
+    private: bool = field(default_factory=lambda: _env_flag("VANBAN_PRIVATE"))
+    body_timeout_s: int = field(default_factory=lambda: _env_int("VANBAN_BODY_TIMEOUT", 120))
+    header_timeout_s: int = field(default_factory=lambda: _env_int("VANBAN_HEADER_TIMEOUT", 10))
     cors_origins: tuple[str, ...] = field(default_factory=lambda: tuple(
         o.strip() for o in os.environ.get("VANBAN_CORS_ORIGINS", "").split(",") if o.strip()))
 

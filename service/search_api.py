@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from service.archive.search import Filters
+from archive.search import Filters
 from service.errors import ApiError, error_body
 
 router = APIRouter(prefix="/api/v1", tags=["archive"])

@@ -116,3 +116,61 @@ def many_pages(d: Path, pages: int = 1000) -> Path:
         c.showPage()
     c.save()
     return p
+
+
+def encrypted_docx(d: Path) -> Path:
+    """A password-protected .docx as Word writes it: an OLE compound file (CFB v3) with the streams
+    `EncryptionInfo` and `EncryptedPackage` (MS-OFFCRYPTO), here with random bytes for their contents."""
+    import os
+    import struct
+
+    end, free, fat_sect, nostream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    info, package = os.urandom(4096), os.urandom(8192)
+    # sector 0: FAT, 1: directory, 2-9: EncryptionInfo, 10-25: EncryptedPackage
+    fat = [fat_sect, end] + list(range(3, 10)) + [end] + list(range(11, 26)) + [end]
+    fat += [free] * (128 - len(fat))
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + b"\0" * 6 + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
+
+    def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
+        raw = (name + "\0").encode("utf-16-le")
+        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1) + struct.pack("<III", left, right, child)
+                + b"\0" * 16 + b"\0" * 4 + b"\0" * 16 + struct.pack("<IQ", start, size))
+
+    directory = (entry("Root Entry", 5, nostream, nostream, 1, end, 0)
+                 + entry("EncryptionInfo", 2, nostream, 2, nostream, 2, len(info))
+                 + entry("EncryptedPackage", 2, nostream, nostream, nostream, 10, len(package))
+                 + b"\0" * 128)
+    p = d / "locked.docx"
+    p.write_bytes(header + struct.pack("<128I", *fat) + directory + info + package)
+    return p
+
+
+def docx_aligned_start(d: Path) -> Path:
+    """A .docx as LibreOffice 24 writes it: paragraphs aligned with the newer `<w:jc w:val="start"/>` and `end`."""
+    import re
+    import zipfile
+
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("LIÊN ĐOÀN LAO ĐỘNG TỈNH NAM ĐỊNH").alignment = 1
+    doc.add_paragraph("Số: 12/KH-LĐLĐ").alignment = 0
+    doc.add_paragraph("Nam Định, ngày 17 tháng 02 năm 2023").alignment = 2
+    doc.add_paragraph("KẾ HOẠCH").alignment = 1
+    doc.add_paragraph("Tổ chức phong trào thi đua “Lao động giỏi, Lao động sáng tạo” năm 2023")
+    plain = d / "plain.docx"
+    doc.save(str(plain))
+    p = d / "aligned-start.docx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r'<w:jc w:val="left"/>', '<w:jc w:val="start"/>', text)
+                text = re.sub(r'<w:jc w:val="right"/>', '<w:jc w:val="end"/>', text)
+                assert 'w:val="start"' in text and 'w:val="end"' in text
+                data = text.encode("utf-8")
+            dst.writestr(item, data)
+    return p

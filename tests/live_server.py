@@ -10,6 +10,7 @@ import uvicorn
 
 from service.app import create_app
 from service.config import Settings
+from service.security import uvicorn_config
 
 
 def free_port() -> int:
@@ -21,7 +22,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def live_server(settings: Settings):
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn_config(create_app(settings), "127.0.0.1", port, "warning", settings.header_timeout_s))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

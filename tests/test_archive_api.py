@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
-from service.archive import open_store
+from archive import open_store
 from service.config import Settings
 from tests.test_archive_support import add_plan, db_url, movement, pg_url  # noqa: F401  (fixtures)
 

@@ -36,7 +36,7 @@ def start(*args: str) -> subprocess.Popen:
 
 @contextlib.contextmanager
 def archive(db: str):
-    from service.archive import open_store
+    from archive import open_store
 
     store = open_store(db)
     try:

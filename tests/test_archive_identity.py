@@ -6,7 +6,7 @@ import itertools
 import pytest
 
 from parser.data import movements
-from service.archive.identity import kb_index, kb_match, normalize_name, same_movement
+from parser.extract.movement_identity import kb_index, kb_match, normalize_name, same_movement
 
 # entries of the kb's variants column that are notes, not spellings of the movement
 NOT_SPELLINGS = {
@@ -112,3 +112,20 @@ def test_the_kb_tells_apart_what_looks_alike():
     assert kb_match(normalize_name("phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa”")) == "tdk_dsvh"
     assert kb_match(normalize_name("Kim Sơn chung sức xây dựng huyện nông thôn mới nâng cao")) is None
     assert kb_match(normalize_name("Tuổi trẻ sáng tạo")) is None
+
+
+def test_parser_and_archive_use_one_matcher():
+    from parser.extract.kb import match_movement
+    from parser.extract.movement_identity import kb_lookup
+
+    local = "Cán bộ, công chức, viên chức tỉnh Nam Định thi đua thực hiện văn hóa công sở"
+    assert kb_lookup(local) == "van_hoa_cong_so"
+    assert match_movement(local)["key"] == "van_hoa_cong_so"
+    # the place rule is for the knowledge base only: two places' own movements stay apart
+    a = normalize_name("Huyện Kim Sơn chung sức xây dựng nông thôn mới")
+    b = normalize_name("Huyện Yên Mô chung sức xây dựng nông thôn mới")
+    assert not same_movement(a, b)
+    for name in ("Lao động giỏi, Lao động sáng tạo", "Toàn dân đoàn kết xây dựng đời sống văn hóa ở khu dân cư",
+                 "không có trong danh mục nào cả"):
+        row = match_movement(name)
+        assert (row["key"] if row else None) == kb_lookup(name)

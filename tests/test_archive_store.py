@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from service.archive.search import Filters
-from service.archive.textfold import fold
+from archive.search import Filters
+from archive.textfold import fold
 from tests.test_archive_support import add_plan, db_url, movement, pg_url, plan, store  # noqa: F401  (fixtures)
 
 LDG = movement("Lao động giỏi, Lao động sáng tạo", "ldg_ldst")
@@ -182,7 +182,7 @@ def test_failures_are_kept_and_cleared_when_the_document_arrives(store):
 def test_archives_kept_before_the_index_are_indexed_from_their_json(tmp_path):
     import sqlite3
 
-    from service.archive import open_store
+    from archive import open_store
 
     db = tmp_path / "old.db"
     doc_id, data = plan("legacy", movements=[LDG])
@@ -222,7 +222,7 @@ def test_real_plans_from_the_corpus_share_movements_across_issuers(store):
 
 
 def test_a_rolled_back_document_leaves_no_movement_behind(store):
-    from service.archive.records import build_record
+    from archive.records import build_record
 
     doc_id, data = plan("rolled", movements=[movement("Phong trào chưa ai biết đến")])
     record = build_record(doc_id, "rolled.pdf", json.loads(data))
@@ -250,8 +250,8 @@ def test_quoted_words_must_stand_together(store):
 
 
 def test_an_archive_from_an_older_layout_is_refused_in_plain_words(db_url):
-    from service.archive import open_store
-    from service.archive.store import OlderArchive
+    from archive import open_store
+    from archive.store import OlderArchive
 
     first = open_store(db_url)
     add_plan(first, "kept", title="Kế hoạch cũ")

@@ -56,7 +56,7 @@ def db_url(request, tmp_path):
 
 @pytest.fixture
 def store(db_url):
-    from service.archive import open_store
+    from archive import open_store
 
     s = open_store(db_url)
     yield s

@@ -44,8 +44,19 @@ def page(browser) -> Page:
     context.close()
 
 
+def wait_until(page: Page, script: str, timeout_s: float = 30) -> None:
+    """Poll a JavaScript condition with page.evaluate (wait_for_function evaluates strings with eval, which the
+    pages' CSP forbids)."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"not true within {timeout_s} s: {script}"
+        page.wait_for_timeout(50)
+
+
 def wait_first_page_image(page: Page) -> None:
-    page.wait_for_function("document.images.length > 0 && document.images[0].complete && document.images[0].naturalWidth > 0")
+    wait_until(page, "document.images.length > 0 && document.images[0].complete && document.images[0].naturalWidth > 0")
 
 
 def test_upload_outlines_movements_and_keeps_the_document(base, page):
@@ -66,11 +77,11 @@ def test_upload_outlines_movements_and_keeps_the_document(base, page):
     assert page.locator(".box-movement").count() >= len(movements)
     first.click()
     # clicking a field highlights its box and scrolls it into view
-    page.wait_for_function(f"""() => {{
+    wait_until(page, f"""(() => {{
         const b = document.querySelector('.box[data-field="{field_id}"]');
         const r = b.getBoundingClientRect();
         return b.classList.contains("focused") && r.top >= 0 && r.bottom <= window.innerHeight;
-    }}""")
+    }})()""")
     page.screenshot(path=str(ARTIFACTS / "upload-result.png"))
 
     page.click("#keep")

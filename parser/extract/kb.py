@@ -24,28 +24,16 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _movement_index() -> list[tuple[str, dict]]:
-    index = []
-    for row in movements():
-        row = dict(row, kind_vi=KIND_VI.get(row["kind"], "phong trào"))
-        for variant in [row["official_name_vi"]] + row["variants"].split("|"):
-            variant = re.sub(r"^(phong trào( thi đua)?|cuộc vận động|CVĐ|chương trình)\s+", "", variant.strip(), flags=re.I)
-            key = fold(variant.replace("“", "").replace("”", "").replace('"', ""))
-            if len(key) > 4:
-                index.append((key, row))
-    return index
+def _movement_rows() -> dict[str, dict]:
+    return {row["key"]: dict(row, kind_vi=KIND_VI.get(row["kind"], "phong trào")) for row in movements()}
 
 
-def match_movement(name: str, threshold: float = 0.85) -> dict | None:
-    key = fold(name)
-    best, best_row = 0.0, None
-    for variant, row in _movement_index():
-        if abs(len(variant) - len(key)) > 0.5 * max(len(key), 1):
-            continue
-        r = similarity(key, variant)
-        if r > best:
-            best, best_row = r, row
-    return best_row if best >= threshold else None
+def match_movement(name: str) -> dict | None:
+    """The knowledge-base movement a quoted name is, by the one movement matcher (movement_identity.py)."""
+    from parser.extract.movement_identity import kb_lookup
+
+    key = kb_lookup(name)
+    return _movement_rows().get(key) if key else None
 
 
 @lru_cache(maxsize=None)

@@ -49,7 +49,7 @@ class _Layout:
         total = sum(widths) + size * 0.25 * (len(tokens) - 1)
         fmt = par.paragraph_format
         indent = (fmt.left_indent.pt if fmt.left_indent else 0.0) + (fmt.first_line_indent.pt if fmt.first_line_indent else 0.0)
-        align = par.alignment if par.alignment is not None else (par.style.paragraph_format.alignment if par.style is not None else None)
+        align = _alignment(par)
         if align == WD_ALIGN_PARAGRAPH.CENTER:
             x = (x0 + x1) / 2 - total / 2
         elif align == WD_ALIGN_PARAGRAPH.RIGHT:
@@ -64,6 +64,30 @@ class _Layout:
             x += w + size * 0.25
         space_after = fmt.space_after.pt if fmt.space_after is not None else size * 0.3
         return y + size * 1.15 + max(2.0, space_after)
+
+
+# w:jc values python-docx has no name for (LibreOffice 24 writes the newer `start`/`end`)
+_JC = {"start": "left", "end": "right"}
+
+
+def _jc(element) -> object | None:
+    """The alignment written on a paragraph (or style) element, read from its XML: never an error."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    values = element.xpath("./w:pPr/w:jc/@w:val") if element is not None else []
+    if not values:
+        return None
+    try:
+        return WD_ALIGN_PARAGRAPH.from_xml(_JC.get(values[0], values[0]))
+    except (ValueError, KeyError):
+        return None
+
+
+def _alignment(par):
+    align = _jc(par._p)
+    if align is None and par.style is not None:
+        align = _jc(par.style.element)
+    return align
 
 
 def _unicode_run(run) -> str:

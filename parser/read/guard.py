@@ -54,7 +54,11 @@ def inspect_input(path: str, options: ParseOptions) -> InputInfo:
             digest.update(chunk)
     sha256 = digest.hexdigest()
     if b"%PDF-" in head:
-        return InputInfo("pdf", size, sha256, _pdf_pages(path, options))
+        pages = _pdf_pages(path, options)
+        from parser.read.bombs import check_pdf
+
+        check_pdf(path)
+        return InputInfo("pdf", size, sha256, pages)
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -63,9 +67,21 @@ def inspect_input(path: str, options: ParseOptions) -> InputInfo:
         except zipfile.BadZipFile as exc:
             raise DamagedFileError(f"Tệp .docx bị hỏng / the .docx file is damaged: {exc}") from exc
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if _encrypted_office(p):
+            raise EncryptedError("Tệp Word được đặt mật khẩu: hãy gửi bản không khóa / "
+                                 "the Word file is password-protected: send it unlocked")
         raise NotADocumentError("Đây là tệp Word cũ (.doc): hãy lưu lại thành .docx hoặc PDF / "
                                 "this is an old Word file (.doc): save it as .docx or PDF")
     raise NotADocumentError(f"Tệp không phải PDF hoặc DOCX / the file is not a PDF or DOCX: it looks like {_looks_like(head)}")
+
+
+# a password-protected .docx is an OLE compound file holding these two streams (MS-OFFCRYPTO), names in UTF-16
+_ENCRYPTION_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+
+
+def _encrypted_office(p: Path) -> bool:
+    data = p.read_bytes()
+    return all(name in data for name in _ENCRYPTION_STREAMS)
 
 
 def _pdf_pages(path: str, options: ParseOptions) -> int:

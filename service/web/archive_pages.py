@@ -10,6 +10,22 @@ from service.web.charts import stacked_years
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
+# the API's limits (service/search_api.py): longer input is answered in words, before any query runs
+LIMITS = {"q": 500, "issuer": 200, "type": 100, "from": 10, "to": 10, "page": 10}
+MOVEMENT_Q = 300
+
+
+class TooLong(Exception):
+    def __init__(self, name: str, limit: int):
+        super().__init__(name)
+        self.name, self.limit = name, limit
+
+
+def _check_lengths(request: Request, q_limit: int) -> None:
+    for name, value in request.query_params.multi_items():
+        limit = q_limit if name == "q" else LIMITS.get(name, 200)
+        if len(value) > limit:
+            raise TooLong(name, limit)
 
 
 def highlight(text: str, ranges: list[list[int]]) -> Markup:
@@ -35,9 +51,11 @@ def _int(raw: str | None, lo: int, hi: int) -> int | None:
 
 def _filters(request: Request):
     """Filters from the query string; what a person mistyped is said, not a 4xx page."""
-    from service.archive.search import Filters
+    from archive.search import Filters
 
     q = request.query_params
+    if len(request.scope.get("query_string", b"")) > 4000:
+        raise TooLong("query", 4000)
     year_from, year_to = _int(q.get("from"), 1900, 2200), _int(q.get("to"), 1900, 2200)
     problems = [f"“{q.get(k)}” không phải là năm" for k, v in (("from", year_from), ("to", year_to)) if q.get(k) and v is None]
     if year_from and year_to and year_from > year_to:
@@ -56,9 +74,19 @@ def _render(request: Request, name: str, **context) -> HTMLResponse:
     return page(request, name, highlight=highlight, **context)
 
 
+def _too_long(request: Request, exc: TooLong) -> HTMLResponse:
+    return _render(request, "error.html", status=414 if exc.name == "query" else 422,
+                   message=f"Nội dung tìm kiếm “{exc.name}” dài quá {exc.limit} ký tự, hãy rút gọn / "
+                           f"the “{exc.name}” search text is longer than {exc.limit} characters: shorten it")
+
+
 @router.get("/search", response_class=HTMLResponse)
 async def search_page(request: Request):
-    form, filters, page_no, problems = _filters(request)
+    try:
+        _check_lengths(request, LIMITS["q"])
+        form, filters, page_no, problems = _filters(request)
+    except TooLong as exc:
+        return _too_long(request, exc)
     result = await run_in_threadpool(request.app.state.store.search, form["q"].strip() or None, filters, PER_PAGE,
                                      (page_no - 1) * PER_PAGE)
     return _render(request, "search.html", active="search", form=form, result=result, page_no=page_no,
@@ -67,7 +95,11 @@ async def search_page(request: Request):
 
 @router.get("/movements", response_class=HTMLResponse)
 async def movements_page(request: Request):
-    form, filters, page_no, problems = _filters(request)
+    try:
+        _check_lengths(request, MOVEMENT_Q)
+        form, filters, page_no, problems = _filters(request)
+    except TooLong as exc:
+        return _too_long(request, exc)
     result = await run_in_threadpool(request.app.state.store.movement_list, form["q"].strip() or None, filters,
                                      PER_PAGE, (page_no - 1) * PER_PAGE)
     return _render(request, "movements.html", active="movements", form=form, result=result, page_no=page_no,
@@ -76,7 +108,11 @@ async def movements_page(request: Request):
 
 @router.get("/movements/{movement_id}", response_class=HTMLResponse)
 async def movement_page(request: Request, movement_id: str):
-    form, filters, page_no, problems = _filters(request)
+    try:
+        _check_lengths(request, MOVEMENT_Q)
+        form, filters, page_no, problems = _filters(request)
+    except TooLong as exc:
+        return _too_long(request, exc)
     detail = await run_in_threadpool(request.app.state.store.movement_detail, movement_id[:80], filters, PER_PAGE,
                                      (page_no - 1) * PER_PAGE)
     if detail is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,22 @@ from pathlib import Path
 from service.uploads import SavedUpload
 
 ID = re.compile(r"^[0-9a-f]{64}$")
+
+
+def private_folder(directory: Path) -> None:
+    """Create `directory` readable by this machine user only (0700), or check that it already is: a folder that is a
+    symlink, belongs to someone else or is open to others is refused, not used."""
+    directory.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        directory.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    info = os.lstat(directory)
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise SystemExit(f"{directory}: the preview folder must be a folder of this user, not a link "
+                         "(set VANBAN_PREVIEW_DIR to a private folder)")
+    if info.st_mode & 0o077:
+        os.chmod(directory, 0o700)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +43,7 @@ class PreviewCache:
     def __init__(self, directory: Path, keep: int = 64, max_age_s: float = 3600):
         self.directory = directory
         self.keep, self.max_age_s = keep, max_age_s
-        directory.mkdir(parents=True, exist_ok=True)
+        private_folder(directory)
 
     def put(self, upload: SavedUpload, parsed_json: str) -> Preview:
         kind = json.loads(parsed_json)["source"]["kind"]

@@ -6,15 +6,15 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, UploadFile
+from fastapi import APIRouter, FastAPI, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from service.auth import require_api_key
 from service.errors import ApiError
 from service.uploads import MEDIA_TYPES, discard, receive_upload
+from service.web.account_pages import router as account_router
 from service.web.archive_pages import router as archive_router
 from service.web.previews import PreviewCache
 from service.web.render import render_page_png
@@ -31,9 +31,14 @@ def install_web(app: FastAPI, preview_dir: Path) -> None:
     app.state.previews = PreviewCache(preview_dir)
     app.include_router(router)
     app.include_router(archive_router)
+    app.include_router(account_router)
 
 
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    user = request.scope.get("state", {}).get("user")
+    context.setdefault("user", user)
+    context.setdefault("accounts", user is None or user.via != "none")
+    context.setdefault("can_edit", user is not None and user.can("editor"))
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
@@ -73,12 +78,17 @@ async def preview_page_image(request: Request, preview_id: str, number: int):
     return await page_png(request, found.path, found.kind, number)
 
 
-@router.post("/ui/preview/{preview_id}/keep", dependencies=[Depends(require_api_key)])
+@router.post("/ui/preview/{preview_id}/keep")
 async def keep_preview(request: Request, preview_id: str):
+    from service.documents_api import actor
+
     found = _preview_or_404(request, preview_id)
     content = await run_in_threadpool(found.path.read_bytes)
-    await run_in_threadpool(request.app.state.store.put, found.id, found.display_name, MEDIA_TYPES[found.kind],
-                            content, found.parsed_json)
+    store = request.app.state.store
+    if await run_in_threadpool(store.put, found.id, found.display_name, MEDIA_TYPES[found.kind], content,
+                               found.parsed_json):
+        await run_in_threadpool(store.audit, actor(request), "document.upload", found.id,
+                                {"filename": found.display_name})
     return {"id": found.id, "url": f"/documents/{found.id}"}
 
 

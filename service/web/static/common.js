@@ -17,6 +17,12 @@ async function errorText(response) {
   return `Lỗi ${response.status}: máy chủ không trả lời được yêu cầu này`;
 }
 
+// the session's CSRF token (signed-in pages): every write the pages send carries it
+function csrfHeaders(extra = {}) {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? { ...extra, "X-CSRF-Token": meta.content } : extra;
+}
+
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -27,3 +33,9 @@ function el(tag, attrs = {}, ...children) {
 }
 
 window.addEventListener("unhandledrejection", e => showMessage("Có lỗi không mong muốn: " + (e.reason && e.reason.message || e.reason)));
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("time[data-epoch]").forEach(t => {
+    t.textContent = new Date(parseFloat(t.dataset.epoch) * 1000).toLocaleString("vi-VN");
+  });
+});

@@ -23,11 +23,13 @@ function fieldItems(doc) {
   };
   for (const [key, label] of HEADER_FIELDS) {
     const v = doc[key];
-    if (v) add("header", label, key === "issued_date" ? `${viDate(v.value)} (${v.raw || ""})` : v.value, v);
+    if (v && v.value) add("header", label, key === "issued_date" ? `${viDate(v.value)} (${v.raw || ""})` : v.value, v,
+                          key === "parent_issuer" ? {} : { edit: { field: key, value: v.value } });
   }
   doc.legal_bases.forEach(b => add("legal", "", b.text, b));
-  doc.movements.forEach(m => add("movement", m.kind || "", m.name + (m.period ? ` (${m.period})` : ""), m,
-                                 { note: m.canonical_name && m.canonical_name !== m.name ? `= ${m.canonical_name}` : "" }));
+  doc.movements.forEach((m, i) => add("movement", m.kind || "", m.name + (m.period ? ` (${m.period})` : ""), m,
+                                 { note: m.canonical_name && m.canonical_name !== m.name ? `= ${m.canonical_name}` : "",
+                                   edit: { field: "movements", index: i, value: m.name } }));
   (doc.themes || []).forEach(t => add("theme", "", t.text, t));
   doc.phases.forEach(p => add("phase", p.label || "", `${viDate(p.start)} – ${viDate(p.end)}`, p, {
     children: (p.anniversaries || []).map(i => doc.anniversaries[i]).filter(Boolean)
@@ -39,13 +41,50 @@ function fieldItems(doc) {
   }));
   const s = doc.signer || {};
   [["authority", "Thẩm quyền"], ["position", "Chức vụ"], ["name", "Họ tên"]].forEach(([k, label]) => {
-    if (s[k]) add("signer", label, s[k].value, s[k]);
+    if (s[k]) add("signer", label, s[k].value, s[k], { edit: { field: `signer.${k}`, value: s[k].value } });
   });
   doc.recipients.forEach(r => add("recipient", "", r.text, r));
   return items;
 }
 
-function renderDocument(doc, root, pageUrl) {
+// The body of a PATCH that changes one value (ANNOTATION.md keys; movements go as the whole list).
+function correctionBody(doc, edit, value) {
+  if (edit.field === "movements") {
+    const names = doc.movements.map(m => m.name);
+    if (value) names[edit.index] = value; else names.splice(edit.index, 1);
+    return { movements: names };
+  }
+  if (edit.field.startsWith("signer.")) return { signer: { [edit.field.slice(7)]: value || null } };
+  return { [edit.field]: value || null };
+}
+
+function startEditing(li, it, onSave) {
+  if (li.querySelector("input.edit-input")) return;
+  const valueEl = li.querySelector(".value");
+  const input = el("input", { class: "edit-input", type: "text" });
+  input.value = it.edit.value || "";
+  const save = el("button", { type: "button", class: "edit-save", text: "Lưu" });
+  const cancel = el("button", { type: "button", class: "edit-cancel", text: "Hủy" });
+  const form = el("span", { class: "edit-form" }, input, save, cancel);
+  valueEl.hidden = true;
+  valueEl.after(form);
+  input.focus();
+  const stop = () => { form.remove(); valueEl.hidden = false; };
+  const submit = async () => {
+    save.disabled = true;
+    if (!(await onSave(it.edit, input.value.trim()))) save.disabled = false;
+  };
+  for (const n of [input, save, cancel]) n.addEventListener("click", e => e.stopPropagation());
+  save.addEventListener("click", submit);
+  cancel.addEventListener("click", stop);
+  input.addEventListener("keydown", e => {
+    e.stopPropagation();
+    if (e.key === "Enter") submit();
+    if (e.key === "Escape") stop();
+  });
+}
+
+function renderDocument(doc, root, pageUrl, options = {}) {
   root.replaceChildren();
   const pages = el("div", { class: "pages" });
   const fields = el("aside", { class: "fields" });
@@ -76,6 +115,15 @@ function renderDocument(doc, root, pageUrl) {
       const li = el("li", { class: "field", "data-field": id, tabindex: "0" });
       if (it.label) li.append(el("span", { class: "label", text: it.label }));
       li.append(el("span", { class: "value", text: it.text }));
+      const corrected = it.edit && (it.edit.field === "movements" ? doc.movements[it.edit.index].corrected
+        : it.edit.field.startsWith("signer.") ? ((doc.signer || {})[it.edit.field.slice(7)] || {}).corrected
+          : (doc[it.edit.field] || {}).corrected);
+      if (corrected) li.append(el("span", { class: "corrected", text: "đã sửa" }));
+      if (options.onSave && it.edit) {
+        const button = el("button", { type: "button", class: "edit", title: "Sửa giá trị này", text: "Sửa" });
+        button.addEventListener("click", e => { e.stopPropagation(); startEditing(li, it, options.onSave); });
+        li.append(button);
+      }
       if (it.note) li.append(el("span", { class: "note", text: it.note }));
       if (it.warn) li.append(el("span", { class: "warn", text: it.warn }));
       if (it.confidence < 0.8) li.append(el("span", { class: "warn", text: "độ tin cậy thấp" }));

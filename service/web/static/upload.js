@@ -25,6 +25,7 @@
     form.append("file", file);
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/ui/preview?ocr=" + document.getElementById("ocr").value);
+    for (const [k, v] of Object.entries(csrfHeaders())) xhr.setRequestHeader(k, v);
     progress.hidden = false;
     bar.removeAttribute("value");
     bar.value = 0;
@@ -69,7 +70,7 @@
   document.getElementById("keep").addEventListener("click", async () => {
     const button = document.getElementById("keep");
     button.disabled = true;
-    const response = await fetch(`/ui/preview/${current.id}/keep`, { method: "POST" });
+    const response = await fetch(`/ui/preview/${current.id}/keep`, { method: "POST", headers: csrfHeaders() });
     if (!response.ok) { button.disabled = false; return showMessage(await errorText(response)); }
     const kept = await response.json();
     const link = document.getElementById("kept");

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from service.archive.batch import Failure, IndexOptions, Progress, Report, hash_new, media_type
-from service.archive.store import Store
+from archive.batch import Failure, IndexOptions, Progress, Report, hash_new, media_type
+from archive.store import Store
 from service.workers import ParseJob, _init_worker, run_job
 
 HASH_BATCH = 256
@@ -53,7 +53,7 @@ def index_local(store: Store, files: list[Path], options: IndexOptions, report: 
         for start in range(0, len(files), HASH_BATCH):
             batch, settled = hash_new(files[start:start + HASH_BATCH], seen, report)
             done += settled
-            present = store.has_many([sha for _, sha in batch])
+            present = set() if options.again else store.has_many([sha for _, sha in batch])
             for path, sha in batch:
                 if sha in present:
                     report.already += 1
@@ -91,6 +91,8 @@ def _collect(store: Store, running: dict, options: IndexOptions, report: Report,
             continue
         try:
             if store_parsed(store, path, sha, first, options.keep_files):
+                report.indexed += 1
+            elif options.again and store.reparse(sha, first, actor="index --again"):
                 report.indexed += 1
             else:
                 report.already += 1  # another indexer stored it meanwhile

@@ -13,13 +13,16 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, TypeVar
 
-from service.archive.movement_queries import MovementQueries
-from service.archive.records import IndexRecord, build_record, unpack_text
-from service.archive.resolver import MovementResolver
-from service.archive.search import MATCH_LABEL, Filters, tiers
-from service.archive.snippets import snippet
-from service.archive.store import StoredFile
-from service.archive.textfold import Query, parse_query
+from archive.accounts import Accounts
+from archive.changes import Changes
+from archive.corrections import apply_corrections
+from archive.movement_queries import MovementQueries
+from archive.records import IndexRecord, build_record, unpack_text
+from archive.resolver import MovementResolver
+from archive.search import MATCH_LABEL, Filters, tiers
+from archive.snippets import snippet
+from archive.store import StoredFile
+from archive.textfold import Query, parse_query
 
 T = TypeVar("T")
 CATALOG_COLUMNS = ("seq, sort_key, doc_id, filename, source_path, number, title, doc_type, issuer, parent_issuer, "
@@ -37,7 +40,7 @@ def marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-class ArchiveBase(MovementQueries):
+class ArchiveBase(Accounts, Changes, MovementQueries):
     backend = "base"
 
     def __init__(self) -> None:
@@ -51,6 +54,8 @@ class ArchiveBase(MovementQueries):
                       issuer_words: str) -> None: raise NotImplementedError
     def _in(self, column: str, values: list) -> tuple[str, list]: raise NotImplementedError
     def _lock_identity(self, tx: Tx) -> None: raise NotImplementedError
+    def _unindex_search(self, tx: Tx, seq: int, sort_key: int, record: IndexRecord,
+                        issuer_words: str) -> None: raise NotImplementedError
     def _tier_keys(self, tx: Tx, q: Query, f: Filters, tier: str, limit: int, offset: int) -> list[int]: raise NotImplementedError
     def _count(self, tx: Tx, q: Query, f: Filters, tier: str | None) -> int: raise NotImplementedError
     def _blob(self, content: bytes | None) -> Any: raise NotImplementedError
@@ -71,7 +76,17 @@ class ArchiveBase(MovementQueries):
                              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                              (doc_id, filename, media_type, size, time.time(), parsed_json, self._blob(content)))
             if created != 1:
-                return False
+                trashed = tx.one("SELECT source_path FROM trash WHERE doc_id = ?", (doc_id,))
+                if trashed is None:
+                    return False
+                # the same file kept again while in the trash: it comes back, with its corrections
+                tx.run("DELETE FROM trash WHERE doc_id = ?", (doc_id,))
+                row = tx.one("SELECT filename, parsed_json FROM documents WHERE id = ?", (doc_id,))
+                values, revision = self._corrections(tx, doc_id)
+                self._index(tx, build_record(doc_id, row[0], apply_corrections(json.loads(row[1]), values, revision),
+                                             trashed[0] or source_path))
+                self._audit(tx, "upload", "document.restore", doc_id, {"filename": row[0]})
+                return True
             self._index(tx, record)
             tx.run("DELETE FROM index_failures WHERE doc_id = ?", (doc_id,))
             return True
@@ -136,6 +151,44 @@ class ArchiveBase(MovementQueries):
             tx.many("INSERT INTO anniversaries (seq, position, event_key, event, years, date) VALUES (?, ?, ?, ?, ?, ?)",
                     [(seq, i, k, e, y, d) for i, (k, e, y, d) in enumerate(record.anniversaries)])
 
+    def _unindex(self, tx: Tx, doc_id: str, doc: dict) -> str | None:
+        """Take a document's index rows out, exactly as `_index` wrote them from `doc` (the document as it stood);
+        returns the path it was indexed from. The counters go down by what this plan added."""
+        row = tx.one("SELECT seq, sort_key, issuer_id, year, doc_type_key, filename, source_path FROM catalog "
+                     "WHERE doc_id = ?", (doc_id,))
+        if row is None:
+            return None
+        seq, key, issuer_id, year, dtype, filename, source_path = row
+        record = build_record(doc_id, filename, doc, source_path)
+        issuer_words = tx.one("SELECT tokens FROM issuers WHERE id = ?", (issuer_id,))[0]
+        self._unindex_search(tx, seq, key, record, issuer_words)
+        named = tx.all("SELECT movement_id, name FROM document_movements WHERE seq = ? ORDER BY movement_id", (seq,))
+        if named:
+            mids = [mid for mid, _ in named]
+            year0, dtype0 = year or 0, dtype or ""
+            tx.many("UPDATE movement_years SET plans = plans - 1 WHERE movement_id = ? AND year = ? AND doc_type_key = ?",
+                    [(mid, year0, dtype0) for mid in mids])
+            tx.many("UPDATE movement_issuers SET plans = plans - 1 WHERE issuer_id = ? AND year = ? AND movement_id = ?",
+                    [(issuer_id, year0, mid) for mid in mids])
+            tx.many("UPDATE movement_spellings SET plans = plans - 1 WHERE movement_id = ? AND name = ?",
+                    sorted({(mid, name.strip()[:300]) for mid, name in named}))
+            events = sorted({(k or e)[:200] for k, e, _, _ in record.anniversaries if e})
+            if events:
+                tx.many("UPDATE movement_events SET plans = plans - 1 WHERE movement_id = ? AND event_key = ?",
+                        [(mid, k) for mid in mids for k in events])
+            tx.many("DELETE FROM movement_years WHERE movement_id = ? AND year = ? AND doc_type_key = ? AND plans <= 0",
+                    [(mid, year0, dtype0) for mid in mids])
+            tx.many("DELETE FROM movement_issuers WHERE issuer_id = ? AND year = ? AND movement_id = ? AND plans <= 0",
+                    [(issuer_id, year0, mid) for mid in mids])
+            tx.many("DELETE FROM movement_spellings WHERE movement_id = ? AND name = ? AND plans <= 0",
+                    sorted({(mid, name.strip()[:300]) for mid, name in named}))
+            if events:
+                tx.many("DELETE FROM movement_events WHERE movement_id = ? AND event_key = ? AND plans <= 0",
+                        [(mid, k) for mid in mids for k in events])
+        for table in ("document_movements", "anniversaries", "doc_texts", "catalog"):
+            tx.run(f"DELETE FROM {table} WHERE seq = ?", (seq,))
+        return source_path
+
     def _issuer(self, tx: Tx, record: IndexRecord) -> tuple[int, str]:
         """(id, words) of the plan's issuer: one row per issuer name, its words (with the parent issuer's, the
         code's and abbreviations') as first seen; every issuer filter matches these words."""
@@ -160,7 +213,9 @@ class ArchiveBase(MovementQueries):
         return len(missing)
 
     def has(self, doc_id: str) -> bool:
-        return self._read(lambda tx: tx.one("SELECT 1 FROM documents WHERE id = ?", (doc_id,))) is not None
+        """Kept and not in the trash."""
+        return self._read(lambda tx: tx.one("SELECT 1 FROM documents WHERE id = ? AND NOT EXISTS "
+                                            "(SELECT 1 FROM trash WHERE doc_id = ?)", (doc_id, doc_id))) is not None
 
     def has_many(self, ids: list[str]) -> set[str]:
         found: set[str] = set()
@@ -171,13 +226,14 @@ class ArchiveBase(MovementQueries):
         return found
 
     def get_json(self, doc_id: str) -> str | None:
-        row = self._read(lambda tx: tx.one("SELECT parsed_json FROM documents WHERE id = ?", (doc_id,)))
-        return row[0] if row else None
+        """The document as it stands (the parse with people's corrections on top); None when not kept or trashed."""
+        return self._read(lambda tx: self._current_json(tx, doc_id))
 
     def get_file(self, doc_id: str) -> StoredFile | None:
         row = self._read(lambda tx: tx.one(
             "SELECT d.filename, d.media_type, d.content, c.source_path FROM documents d "
-            "LEFT JOIN catalog c ON c.doc_id = d.id WHERE d.id = ?", (doc_id,)))
+            "LEFT JOIN catalog c ON c.doc_id = d.id WHERE d.id = ? AND NOT EXISTS (SELECT 1 FROM trash t "
+            "WHERE t.doc_id = d.id)", (doc_id,)))
         if row is None:
             return None
         filename, media_type, content, path = row
@@ -328,6 +384,11 @@ class ArchiveBase(MovementQueries):
         if with_document:
             ids = [i["id"] for i in items]
             docs = dict(tx.all(f"SELECT id, parsed_json FROM documents WHERE id IN ({marks(len(ids))})", ids))
+            fixed = {i: (json.loads(f), int(r)) for i, f, r in tx.all(
+                f"SELECT doc_id, fields, revision FROM corrections WHERE doc_id IN ({marks(len(ids))})", ids)}
             for item in items:
-                item["document"] = json.loads(docs[item["id"]]) if item["id"] in docs else None
+                doc = json.loads(docs[item["id"]]) if item["id"] in docs else None
+                if doc is not None and item["id"] in fixed:
+                    doc = apply_corrections(doc, *fixed[item["id"]])
+                item["document"] = doc
         return items

@@ -4,7 +4,9 @@
     open_store("postgresql://user@host/db")        -> PostgresStore (a shared, multi-user archive)
 
 Both keep the parsed documents (put/get_json/get_file, used by the HTTP service) and the archive index
-(add/search/movement_*/export, used by `vanban index|search|movements|export` and /api/v1/search).
+(add/search/movement_*/export, used by `vanban index|search|movements|export` and /api/v1/search), and
+(archive/accounts.py, archive/changes.py) the users, tokens and sessions, people's corrections with their
+revisions, the trash and the audit log.
 """
 from __future__ import annotations
 
@@ -56,6 +58,18 @@ class Store(Protocol):
 
     def export(self, filters=..., with_document: bool = True, batch: int = 200) -> Iterator[dict]: ...
 
+    def correct(self, doc_id: str, changes: dict, author: str) -> dict: ...
+
+    def revisions(self, doc_id: str) -> list[dict] | None: ...
+
+    def delete(self, doc_id: str, actor: str) -> bool: ...
+
+    def restore(self, doc_id: str, actor: str) -> bool: ...
+
+    def reparse(self, doc_id: str, parsed_json: str, actor: str = "cli") -> bool: ...
+
+    def audit(self, actor: str, action: str, target: str, detail: dict | None = None) -> None: ...
+
     def ping(self) -> None:
         """Raise when the store cannot be reached."""
 
@@ -77,9 +91,9 @@ class OlderArchive(RuntimeError):
 
 def open_store(db: str) -> Store:
     if is_postgres(db):
-        from service.archive.postgres import PostgresStore
+        from archive.postgres import PostgresStore
 
         return PostgresStore(db)
-    from service.archive.sqlite import SQLiteStore
+    from archive.sqlite import SQLiteStore
 
     return SQLiteStore(db)

@@ -1,4 +1,7 @@
-"""Movement identity: which written names are the same movement.
+"""Movement identity, the one matcher of movement names: which written names are the same movement.
+
+The parser (parser/extract/kb.py: which knowledge-base movement a quoted name is) and the archive
+(archive/resolver.py: which archive movement a mention is) both decide with these rules.
 
 A name is normalised to content words (folded, no quotes, no leading "phong trào thi đua",
 no period "giai đoạn 2021-2025", no "và"/"của"/"ở"); two names are the same movement when
@@ -23,9 +26,14 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from service.archive.textfold import fold
 
 _WORD = re.compile(r"[^\W_]+")
+
+
+def fold(text: str) -> str:
+    """Lower case, tone and vowel marks removed, `đ` -> `d` (the archive's search folding, archive/textfold.py)."""
+    text = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
+    return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 LEADING_FILLERS = (
     ("phong", "trao", "thi", "dua"), ("phong", "trao"), ("cuoc", "van", "dong"), ("cvd",), ("chuong", "trinh"),
@@ -234,8 +242,46 @@ def kb_index() -> tuple[tuple[NameKey, str], ...]:
 
 @lru_cache(maxsize=4096)
 def kb_match(nk: NameKey) -> str | None:
-    """The knowledge-base key this name is (by rules 1-2 only), or None; two different answers -> None."""
+    """The knowledge-base key this name is, or None; two different answers -> None."""
     found = {kb for variant, kb in kb_index() if variant.words == nk.words}
     if not found:
-        found = {kb for variant, kb in kb_index() if _numbers(variant) == _numbers(nk) and _aligned(variant, nk)}
+        found = {kb for variant, kb in kb_index() if same_movement(variant, nk)}
+    if not found:
+        local = without_place(nk)
+        if local != nk:
+            found = {kb for variant, kb in kb_index() if same_movement(variant, local)}
     return found.pop() if len(found) == 1 else None
+
+
+ADMIN_UNITS = frozenset({"tinh", "huyen", "quan", "xa", "phuong", "thi", "thanh"})
+
+
+def without_place(nk: NameKey) -> NameKey:
+    """The name without a place (`tỉnh Nam Định`, `huyện Kim Sơn`): a national movement run by a province is
+    still that national movement (rule 4, for the knowledge base only: two places' own movements stay apart)."""
+    drop: set[int] = set()
+    i = 0
+    while i < len(nk.words):
+        j = i + 1
+        if nk.words[i] in ("thi", "thanh") and j < len(nk.words) and nk.words[j] in ("xa", "pho"):
+            j += 1
+        if nk.words[i] in ADMIN_UNITS and j in nk.capitals:
+            k = j
+            while k in nk.capitals:
+                k += 1
+            drop.update(range(i, k))
+            i = k
+            continue
+        i += 1
+    if not drop:
+        return nk
+    keep = [n for n in range(len(nk.words)) if n not in drop]
+    where = {old: new for new, old in enumerate(keep)}
+    return NameKey(tuple(nk.words[n] for n in keep), frozenset(where[n] for n in nk.acronyms if n in where),
+                   frozenset(where[n] for n in nk.capitals if n in where))
+
+
+def kb_lookup(name: str) -> str | None:
+    """The knowledge-base key a written movement name is (rules 1-3), or None."""
+    nk = normalize_name(name.replace("“", " ").replace("”", " ").replace('"', " "))
+    return kb_match(nk) if nk.words else None

@@ -5,7 +5,7 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
-from service.archive.textfold import Query, fold_with_offsets
+from archive.textfold import Query, fold_with_offsets
 
 WINDOW = 180
 

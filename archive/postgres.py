@@ -17,11 +17,12 @@ from typing import Any, Callable, TypeVar
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from service.archive.records import IndexRecord
-from service.archive.search import Filters, tsquery_parts
-from service.archive.store import OlderArchive
-from service.archive.sqlbase import ArchiveBase
-from service.archive.textfold import Query
+from archive.accounts import POSTGRES_SCHEMA as ACCOUNTS_SCHEMA
+from archive.records import IndexRecord
+from archive.search import Filters, tsquery_parts
+from archive.store import OlderArchive
+from archive.sqlbase import ArchiveBase
+from archive.textfold import Query
 
 T = TypeVar("T")
 SCHEMA_VERSION = "8"
@@ -148,6 +149,7 @@ class PostgresStore(ArchiveBase):
         if tx.one("SELECT to_regclass('archive_meta')")[0] is not None:
             row = tx.one("SELECT value FROM archive_meta WHERE key = 'schema_version'")
             if row and row[0] == SCHEMA_VERSION:
+                self._accounts_schema(tx)
                 return
             if row:
                 raise OlderArchive(row[0], SCHEMA_VERSION)
@@ -156,6 +158,16 @@ class PostgresStore(ArchiveBase):
                 tx.run(statement)
         tx.run("INSERT INTO archive_meta (key, value) VALUES ('schema_version', ?) "
                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (SCHEMA_VERSION,))
+        self._accounts_schema(tx)
+
+    @staticmethod
+    def _accounts_schema(tx: _Tx) -> None:
+        """Accounts, corrections, trash and audit: tables added beside an archive of any layout version."""
+        if tx.one("SELECT to_regclass('trash')")[0] is not None:
+            return
+        for statement in ACCOUNTS_SCHEMA.split(";\n"):
+            if statement.strip():
+                tx.run(statement)
 
     def _write(self, fn: Callable[[_Tx], T]) -> T:
         for attempt in range(8):
@@ -199,6 +211,9 @@ class PostgresStore(ArchiveBase):
                "(?, ?, ?, CAST(? AS tsvector), CAST(? AS tsvector), CAST(? AS tsvector), CAST(? AS tsvector))",
                (sort_key, record.doc_type_key, issuer_id, tsvector_literal(head), tsvector_literal(head + [s["body"]]),
                 tsvector_literal([s["xhead"]]), tsvector_literal([s["xhead"], s["xbody"]])))
+
+    def _unindex_search(self, tx: _Tx, seq: int, sort_key: int, record: IndexRecord, issuer_words: str) -> None:
+        tx.run("DELETE FROM search_index WHERE sort_key = ?", (sort_key,))
 
     def _in(self, column: str, values: list) -> tuple[str, list]:
         return f"{column} = ANY(?)", [list(values)]

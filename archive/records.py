@@ -6,7 +6,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from service.archive.textfold import exact_words, fold, words
+from archive.textfold import exact_words, fold, words
 
 # issuer abbreviations, both ways, so `--issuer LĐLĐ` finds "Liên đoàn Lao động tỉnh ..." and the reverse
 ISSUER_ABBREVIATIONS = {

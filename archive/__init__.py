@@ -1,4 +1,4 @@
 """The archive: parsed documents and their original files, behind one store interface."""
-from service.archive.store import StoredFile, Store, open_store
+from archive.store import StoredFile, Store, open_store
 
 __all__ = ["StoredFile", "Store", "open_store"]

@@ -12,11 +12,12 @@ import time
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from service.archive.records import IndexRecord
-from service.archive.search import Filters, meta_expression, phrases
-from service.archive.sqlbase import ArchiveBase
-from service.archive.store import OlderArchive
-from service.archive.textfold import Query
+from archive.accounts import SQLITE_SCHEMA as ACCOUNTS_SCHEMA
+from archive.records import IndexRecord
+from archive.search import Filters, meta_expression, phrases
+from archive.sqlbase import ArchiveBase
+from archive.store import OlderArchive
+from archive.textfold import Query
 
 T = TypeVar("T")
 SCHEMA_VERSION = 6
@@ -223,6 +224,7 @@ class SQLiteStore(ArchiveBase):
                 raise sqlite3.OperationalError("database is locked (could not switch to WAL)")
         found = con.execute("PRAGMA user_version").fetchone()[0]
         if found >= SCHEMA_VERSION:
+            self._accounts_schema(con)
             return
         if found:
             raise OlderArchive(found, SCHEMA_VERSION)
@@ -232,6 +234,22 @@ class SQLiteStore(ArchiveBase):
                 if statement.strip():
                     con.execute(statement)
             con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self._accounts_schema(con)
+
+    @staticmethod
+    def _accounts_schema(con: sqlite3.Connection) -> None:
+        """Accounts, corrections, trash and audit: tables added beside an archive of any layout version."""
+        if con.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'trash', 'revisions')").fetchone()[0] == 3:
+            return
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in ACCOUNTS_SCHEMA.split(";\n"):
+                if statement.strip():
+                    con.execute(statement)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -296,6 +314,19 @@ class SQLiteStore(ArchiveBase):
         tx.run("INSERT INTO fts_xhead (rowid, words) VALUES (?, ?)", (sort_key, s["xhead"]))
         tx.run("INSERT INTO fts_xevery (rowid, words) VALUES (?, ?)", (sort_key, s["xhead"] + " " + s["xbody"]))
         tx.run("INSERT INTO fts_meta (rowid, issuer, dtype) VALUES (?, ?, ?)", (sort_key, issuer_words, s["dtype"]))
+
+    def _unindex_search(self, tx: _Tx, seq: int, sort_key: int, record: IndexRecord, issuer_words: str) -> None:
+        """Contentless FTS5 tables forget a row when told its values as they were indexed."""
+        s = record.search
+        head = " ".join((s["title"], s["movements"], s["themes"]))
+        tx.run("INSERT INTO fts_head (fts_head, rowid, title, movements, themes) VALUES ('delete', ?, ?, ?, ?)",
+               (sort_key, s["title"], s["movements"], s["themes"]))
+        tx.run("INSERT INTO fts_every (fts_every, rowid, words) VALUES ('delete', ?, ?)", (sort_key, head + " " + s["body"]))
+        tx.run("INSERT INTO fts_xhead (fts_xhead, rowid, words) VALUES ('delete', ?, ?)", (sort_key, s["xhead"]))
+        tx.run("INSERT INTO fts_xevery (fts_xevery, rowid, words) VALUES ('delete', ?, ?)",
+               (sort_key, s["xhead"] + " " + s["xbody"]))
+        tx.run("INSERT INTO fts_meta (fts_meta, rowid, issuer, dtype) VALUES ('delete', ?, ?, ?)",
+               (sort_key, issuer_words, s["dtype"]))
 
     def _where(self, q: Query, f: Filters, tier: str | None) -> tuple[str, str, list]:
         """(table, where, params) selecting the sort keys of a tier's matches."""

@@ -2,7 +2,7 @@
 
 Ids are stable: a knowledge-base movement's id is its kb key (`ldg_ldst`); any other movement's id comes
 from the first spelling seen (`m-<sha1>`), and every later spelling that is the same movement (see
-identity.py) is recorded against it in `movement_names`. Nothing is ever renamed or re-pointed, so an id
+parser/extract/movement_identity.py) is recorded against it in `movement_names`. Nothing is ever renamed or re-pointed, so an id
 once given stays valid as the archive grows. Creating a movement or a spelling happens under the
 store's identity lock (PostgreSQL: an advisory transaction lock), so two indexers never create the same
 movement twice.
@@ -16,9 +16,9 @@ from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
 
-from service.archive.identity import (NameKey, kb_match, kb_movements, new_movement_id, normalize_name,
+from parser.extract.movement_identity import (NameKey, kb_match, kb_movements, new_movement_id, normalize_name,
                                       same_movement)
-from service.archive.records import Mention
+from archive.records import Mention
 
 
 class Tx(Protocol):

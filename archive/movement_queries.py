@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from service.archive.identity import kb_match, kb_movements, normalize_name
-from service.archive.search import Filters
-from service.archive.textfold import words
+from parser.extract.movement_identity import kb_match, kb_movements, normalize_name
+from archive.search import Filters
+from archive.textfold import words
 
 UNBOUNDED = (0, 10**6)
 

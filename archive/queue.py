@@ -27,9 +27,9 @@ from procrastinate import exceptions as pexc
 from procrastinate.jobs import Job
 from procrastinate.schema import SchemaManager
 
-from service.archive.batch import Failure, IndexOptions, Progress, Report, hash_new, sha256_file
-from service.archive.indexer import failure_of, store_parsed
-from service.archive.postgres import PostgresStore
+from archive.batch import Failure, IndexOptions, Progress, Report, hash_new, sha256_file
+from archive.indexer import failure_of, store_parsed
+from archive.postgres import PostgresStore
 from service.workers import ParseJob, _init_worker, run_job
 
 QUEUE = "vanban_index"

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.archive.records import type_key
-from service.archive.textfold import Query, words
+from archive.records import type_key
+from archive.textfold import Query, words
 
 MAX_YEAR = 9999
 DAY = 10**8  # sort key = yyyymmdd * DAY + seq

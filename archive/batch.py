@@ -22,6 +22,7 @@ class IndexOptions:
     timeout_s: float = 300.0
     memory_mb: int = 4096
     keep_files: bool = False
+    again: bool = False  # parse files already kept again (a newer parser); people's corrections stay on top
 
 
 @dataclass(slots=True)
