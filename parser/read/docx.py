@@ -16,7 +16,7 @@ from parser.read.pagemodel import Page, SourceDocument, Word
 from parser.text.legacy import detect_legacy, to_unicode
 
 WIDTH, HEIGHT = 595.3, 841.9
-LEFT, RIGHT, TOP = 85.0, 560.0, 57.0
+LEFT, RIGHT, TOP, BOTTOM = 85.0, 560.0, 57.0, 57.0
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -24,6 +24,7 @@ class _Layout:
     def __init__(self, default_size: float) -> None:
         self.pages: list[Page] = [Page(1, WIDTH, HEIGHT, content_x=(LEFT, RIGHT))]
         self.y = TOP
+        self.page_breaks = True  # off inside a table row, whose cells share one top
         self.block = 0
         self.default_size = default_size
 
@@ -46,22 +47,40 @@ class _Layout:
         bold, italic = bold_chars * 2 > len(text.strip()), italic_chars * 2 > len(text.strip())
         tokens = text.split()
         widths = [len(t) * size * 0.5 for t in tokens]
-        total = sum(widths) + size * 0.25 * (len(tokens) - 1)
+        space = size * 0.25
         fmt = par.paragraph_format
-        indent = (fmt.left_indent.pt if fmt.left_indent else 0.0) + (fmt.first_line_indent.pt if fmt.first_line_indent else 0.0)
+        left = max(fmt.left_indent.pt if fmt.left_indent else 0.0, 0.0)
+        first = left + (fmt.first_line_indent.pt if fmt.first_line_indent else 0.0)
         align = _alignment(par)
-        if align == WD_ALIGN_PARAGRAPH.CENTER:
-            x = (x0 + x1) / 2 - total / 2
-        elif align == WD_ALIGN_PARAGRAPH.RIGHT:
-            x = x1 - total
-        else:
-            x = x0 + max(indent, 0.0)
-        page = self.pages[-1]
         self.block += 1
-        for token, w in zip(tokens, widths):
-            page.words.append(Word(token, x, y, x + w, y + size * 1.15, size=size, bold=bold, italic=italic,
-                                   font="docx", block=self.block))
-            x += w + size * 0.25
+        # wrap the paragraph into the column as a printer would, line by line
+        start = 0
+        line_no = 0
+        while start < len(tokens):
+            indent = max(first if line_no == 0 else left, 0.0)
+            room = max(x1 - x0 - indent, size)
+            end, used = start, 0.0
+            while end < len(tokens) and (end == start or used + space + widths[end] <= room):
+                used += (space if end > start else 0.0) + widths[end]
+                end += 1
+            if align == WD_ALIGN_PARAGRAPH.CENTER:
+                x = (x0 + x1) / 2 - used / 2
+            elif align == WD_ALIGN_PARAGRAPH.RIGHT:
+                x = x1 - used
+            else:
+                x = x0 + indent
+            if self.page_breaks and y + size * 1.15 > HEIGHT - BOTTOM and self.pages[-1].words:
+                self.new_page()
+                y = self.y
+            page = self.pages[-1]
+            for token, w in zip(tokens[start:end], widths[start:end]):
+                page.words.append(Word(token, x, y, x + w, y + size * 1.15, size=size, bold=bold, italic=italic,
+                                       font="docx", block=self.block))
+                x += w + space
+            start = end
+            line_no += 1
+            if start < len(tokens):
+                y += size * 1.15
         space_after = fmt.space_after.pt if fmt.space_after is not None else size * 0.3
         return y + size * 1.15 + max(2.0, space_after)
 
@@ -124,6 +143,14 @@ def read_docx(path: str) -> SourceDocument:
 
 
 def _table(table, layout: _Layout) -> None:
+    layout.page_breaks = False
+    try:
+        _table_rows(table, layout)
+    finally:
+        layout.page_breaks = True
+
+
+def _table_rows(table, layout: _Layout) -> None:
     for row in table.rows:
         cells = []
         for cell in row.cells:
@@ -147,3 +174,5 @@ def _table(table, layout: _Layout) -> None:
             bottom = max(bottom, y)
             x += w * scale
         layout.y = bottom
+        if layout.y > HEIGHT - BOTTOM:
+            layout.new_page()

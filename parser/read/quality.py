@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parser.read.pagemodel import Page
 from parser.text.repair import is_syllable
@@ -187,38 +188,39 @@ def is_wordlike(core: str) -> bool | None:
     return True
 
 
+@lru_cache(maxsize=1 << 16)
+def _token(text: str) -> tuple[int, int, int, int, int, int, int, int, int, int, int]:
+    """What one token adds to a page's counts (tokens repeat a lot: each is judged once):
+    chars, bad glyphs, letters, Latin letters, vowels, has letters, Vietnamese-only, shaped, word-like, judged, syllable."""
+    chars = bad = letters = latin = vowels = 0
+    # a lone symbol-font glyph (a Wingdings box or bullet, U+F0A8) is a bullet, not a broken font
+    symbol = len(text) <= 2 and all(_bad_glyph(ch) for ch in text)
+    for ch in text:
+        chars += 1
+        if _bad_glyph(ch):
+            bad += not symbol
+        elif ch.isalpha():
+            letters += 1
+            if _is_latin(ch):
+                latin += 1
+                vowels += _base(ch) in _VOWELS
+    core = _EDGE_PUNCT.sub("", text)
+    if not core or not any(c.isalpha() for c in core):
+        return chars, bad, letters, latin, vowels, 0, 0, 0, 0, 0, 0
+    shape = is_wordlike(core)
+    # judge lower-case and capitalised words: acronyms (UBND, VLNCN) and codes are not syllables anyway
+    judged = core.isalpha() and not (core.isupper() and len(core) > 1 and not is_syllable(core))
+    return (chars, bad, letters, latin, vowels, 1, int(_vietnamese_only(core)), int(shape is not None), int(bool(shape)),
+            int(judged), int(judged and is_syllable(core)))
+
+
 def text_quality(texts: list[str]) -> TextQuality:
     """Judge a page from its words' texts."""
-    letters = latin = vowels = 0
-    chars = bad = 0
-    judged = syllables = 0
-    shaped = wordlike = 0
-    with_letters = vietnamese = 0
+    totals = [0] * 11
     for text in texts:
-        # a lone symbol-font glyph (a Wingdings box or bullet, U+F0A8) is a bullet, not a broken font
-        symbol = len(text) <= 2 and all(_bad_glyph(ch) for ch in text)
-        for ch in text:
-            chars += 1
-            if _bad_glyph(ch):
-                bad += not symbol
-            elif ch.isalpha():
-                letters += 1
-                if _is_latin(ch):
-                    latin += 1
-                    vowels += _base(ch) in _VOWELS
-        core = _EDGE_PUNCT.sub("", text)
-        if not core or not any(c.isalpha() for c in core):
-            continue
-        with_letters += 1
-        vietnamese += _vietnamese_only(core)
-        shape = is_wordlike(core)
-        if shape is not None:
-            shaped += 1
-            wordlike += shape
-        # judge lower-case and capitalised words: acronyms (UBND, VLNCN) and codes are not syllables anyway
-        if core.isalpha() and not (core.isupper() and len(core) > 1 and not is_syllable(core)):
-            judged += 1
-            syllables += is_syllable(core)
+        for k, v in enumerate(_token(text)):
+            totals[k] += v
+    chars, bad, letters, latin, vowels, with_letters, vietnamese, shaped, wordlike, judged, syllables = totals
     return TextQuality(
         letters=letters, words=judged,
         syllable_share=syllables / judged if judged else 0.0,

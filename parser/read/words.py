@@ -73,19 +73,25 @@ def _group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
 def _flush(chars: list[Glyph], out: list[Word]) -> None:
     if not chars:
         return
-    text = unicodedata.normalize("NFC", "".join(c.text for c in chars))
+    text = "".join(c.text for c in chars)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     if not text.strip():
         return
-    # style and size of the majority of the word's letters
+    # one pass over the letters (this runs for every word of every page): box, and the majority's style and size
+    x0 = top = float("inf")
+    x1 = bottom = float("-inf")
+    bold = italic = 0
+    for c in chars:
+        x0 = min(x0, c.x0)
+        x1 = max(x1, c.x1)
+        top = min(top, c.baseline - 0.8 * c.size)
+        bottom = max(bottom, c.baseline + 0.22 * c.size)
+        bold += c.bold
+        italic += c.italic
     sizes = sorted(c.size for c in chars)
-    bold = sum(c.bold for c in chars) * 2 >= len(chars)
-    italic = sum(c.italic for c in chars) * 2 >= len(chars)
-    out.append(Word(
-        text=text,
-        x0=min(c.x0 for c in chars), top=min(c.top for c in chars),
-        x1=max(c.x1 for c in chars), bottom=max(c.bottom for c in chars),
-        size=sizes[len(sizes) // 2], bold=bold, italic=italic, font=chars[0].font,
-    ))
+    out.append(Word(text=text, x0=x0, top=top, x1=x1, bottom=bottom, size=sizes[len(sizes) // 2],
+                    bold=bold * 2 >= len(chars), italic=italic * 2 >= len(chars), font=chars[0].font))
 
 
 def words_from_glyphs(glyphs: list[Glyph]) -> list[Word]:
