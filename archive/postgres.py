@@ -150,6 +150,7 @@ class PostgresStore(ArchiveBase):
             row = tx.one("SELECT value FROM archive_meta WHERE key = 'schema_version'")
             if row and row[0] == SCHEMA_VERSION:
                 self._accounts_schema(tx)
+                self.groups_schema(tx.run)
                 return
             if row:
                 raise OlderArchive(row[0], SCHEMA_VERSION)
@@ -159,6 +160,7 @@ class PostgresStore(ArchiveBase):
         tx.run("INSERT INTO archive_meta (key, value) VALUES ('schema_version', ?) "
                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (SCHEMA_VERSION,))
         self._accounts_schema(tx)
+        self.groups_schema(tx.run)
 
     @staticmethod
     def _accounts_schema(tx: _Tx) -> None:

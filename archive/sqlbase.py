@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator, Protocol, TypeVar
 from archive.accounts import Accounts
 from archive.changes import Changes
 from archive.corrections import apply_corrections
+from archive.groups import Groups
 from archive.movement_queries import MovementQueries
 from archive.records import IndexRecord, build_record, unpack_text
 from archive.resolver import MovementResolver
@@ -40,7 +41,7 @@ def marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-class ArchiveBase(Accounts, Changes, MovementQueries):
+class ArchiveBase(Accounts, Changes, Groups, MovementQueries):
     backend = "base"
 
     def __init__(self) -> None:
@@ -83,11 +84,13 @@ class ArchiveBase(Accounts, Changes, MovementQueries):
                 tx.run("DELETE FROM trash WHERE doc_id = ?", (doc_id,))
                 row = tx.one("SELECT filename, parsed_json FROM documents WHERE id = ?", (doc_id,))
                 values, revision = self._corrections(tx, doc_id)
-                self._index(tx, build_record(doc_id, row[0], apply_corrections(json.loads(row[1]), values, revision),
-                                             trashed[0] or source_path))
+                if self._shown(tx, doc_id):
+                    self._index(tx, build_record(doc_id, row[0], apply_corrections(json.loads(row[1]), values,
+                                                                                    revision), trashed[0] or source_path))
                 self._audit(tx, "upload", "document.restore", doc_id, {"filename": row[0]})
                 return True
-            self._index(tx, record)
+            if self._join_group(tx, record) is None:  # a new document; else one more file of a kept one
+                self._index(tx, record)
             tx.run("DELETE FROM index_failures WHERE doc_id = ?", (doc_id,))
             return True
 
@@ -231,8 +234,8 @@ class ArchiveBase(Accounts, Changes, MovementQueries):
 
     def get_file(self, doc_id: str) -> StoredFile | None:
         row = self._read(lambda tx: tx.one(
-            "SELECT d.filename, d.media_type, d.content, c.source_path FROM documents d "
-            "LEFT JOIN catalog c ON c.doc_id = d.id WHERE d.id = ? AND NOT EXISTS (SELECT 1 FROM trash t "
+            "SELECT d.filename, d.media_type, d.content, coalesce(c.source_path, g.source_path) FROM documents d "
+            "LEFT JOIN catalog c ON c.doc_id = d.id LEFT JOIN doc_groups g ON g.doc_id = d.id WHERE d.id = ? AND NOT EXISTS (SELECT 1 FROM trash t "
             "WHERE t.doc_id = d.id)", (doc_id,)))
         if row is None:
             return None

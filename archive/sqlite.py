@@ -225,6 +225,7 @@ class SQLiteStore(ArchiveBase):
         found = con.execute("PRAGMA user_version").fetchone()[0]
         if found >= SCHEMA_VERSION:
             self._accounts_schema(con)
+            self._groups_table(con)
             return
         if found:
             raise OlderArchive(found, SCHEMA_VERSION)
@@ -239,6 +240,19 @@ class SQLiteStore(ArchiveBase):
             con.execute("ROLLBACK")
             raise
         self._accounts_schema(con)
+        self._groups_table(con)
+
+    def _groups_table(self, con: sqlite3.Connection) -> None:
+        """Which files are one document (archive/groups.py): a table added beside an archive of any layout."""
+        if con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'doc_groups'").fetchone()[0]:
+            return
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            self.groups_schema(con.execute)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
     @staticmethod
     def _accounts_schema(con: sqlite3.Connection) -> None:
