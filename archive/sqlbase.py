@@ -311,6 +311,7 @@ class ArchiveBase(Accounts, Changes, Groups, MovementQueries):
             items = self._plan_items(tx, [k for k, _ in picked], q)
             for item, (_, tier) in zip(items, picked):
                 item["match"] = MATCH_LABEL[tier]
+                item["phrase"] = tier.startswith("p_")
             return {"total": total, "offset": offset, "limit": limit, "results": items}
 
         return self._read(run)

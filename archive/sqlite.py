@@ -14,7 +14,7 @@ from typing import Callable, TypeVar
 
 from archive.accounts import SQLITE_SCHEMA as ACCOUNTS_SCHEMA
 from archive.records import IndexRecord
-from archive.search import Filters, meta_expression, phrases
+from archive.search import Filters, fts_expression, meta_expression, tier_conditions
 from archive.sqlbase import ArchiveBase
 from archive.store import OlderArchive
 from archive.textfold import Query
@@ -149,6 +149,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts_xevery USING fts5(
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_meta USING fts5(
     issuer, dtype, content='', tokenize="unicode61 remove_diacritics 2");
 """
+
+
+# (exact diacritics, title/movement/theme only) -> the FTS5 table holding those tokens
+_FTS_TABLE = {(False, True): "fts_head", (False, False): "fts_every", (True, True): "fts_xhead", (True, False): "fts_xevery"}
 
 
 def _busy(exc: Exception) -> bool:
@@ -352,20 +356,15 @@ class SQLiteStore(ArchiveBase):
         if q.empty:
             table, clauses, params = "fts_meta", ["fts_meta MATCH ?"], [meta]
         else:
-            every, exact = phrases(q.terms, exact=False), phrases(q.terms, exact=True)
-            table, expr, unless = {
-                None: ("fts_every", every, []), "all": ("fts_every", every, []),
-                "exact_head": ("fts_xhead", exact, []),
-                "exact_text": ("fts_xevery", exact, [("fts_xhead", exact)]),
-                "head": ("fts_head", every, [("fts_xevery", exact)] if q.marked else []),
-                "text": ("fts_every", every, [("fts_head", every)] + ([("fts_xevery", exact)] if q.marked else [])),
-            }[tier]
-            clauses, params = [f"{table} MATCH ?"], [expr]
+            want, unless = tier_conditions(q, tier)
+            table = _FTS_TABLE[(want.exact, want.head)]
+            clauses, params = [f"{table} MATCH ?"], [fts_expression(q, want)]
             # `+rowid IN (subquery)`: the subquery's rowids are gathered once; without the `+` SQLite would run
             # the main MATCH once per rowid of the subquery
-            for other, other_expr in unless:
-                clauses.append(f"+{table}.rowid NOT IN (SELECT rowid FROM {other} WHERE {other} MATCH ?)")
-                params.append(other_expr)
+            for other in unless:
+                other_table = _FTS_TABLE[(other.exact, other.head)]
+                clauses.append(f"+{table}.rowid NOT IN (SELECT rowid FROM {other_table} WHERE {other_table} MATCH ?)")
+                params.append(fts_expression(q, other))
             if meta:
                 clauses.append(f"+{table}.rowid IN (SELECT rowid FROM fts_meta WHERE fts_meta MATCH ?)")
                 params.append(meta)
