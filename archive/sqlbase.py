@@ -362,6 +362,18 @@ class ArchiveBase(Accounts, Changes, Groups, MovementQueries):
             out.append(s)
         return out
 
+    def plans(self, ids: list[str]) -> list[dict]:
+        """The catalog entries (as in search results) of the documents these files belong to, in the given order."""
+        def q(tx: Tx) -> list[dict]:
+            wanted = list(dict.fromkeys(ids))[:500]
+            if not wanted:
+                return []
+            shown = dict(tx.all(f"SELECT doc_id, group_id FROM doc_groups WHERE doc_id IN ({marks(len(wanted))})", wanted))
+            docs = list(dict.fromkeys(shown.get(i, i) for i in wanted))
+            keys = dict(tx.all(f"SELECT doc_id, sort_key FROM catalog WHERE doc_id IN ({marks(len(docs))})", docs))
+            return self._plan_items(tx, [keys[d] for d in docs if d in keys])
+        return self._read(q)
+
     # -- export ----------------------------------------------------------------------------------------
     def export(self, filters: Filters = Filters(), with_document: bool = True, batch: int = 200) -> Iterator[dict]:
         """Every indexed document (newest first) with its catalog fields, movements and, optionally, parsed JSON."""

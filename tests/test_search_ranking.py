@@ -42,3 +42,17 @@ def test_paging_is_consistent_at_the_edges(store):
     assert len(seen) == len(set(seen)) == 5
     past = store.search("lao dong gioi", limit=2, offset=6)
     assert past["total"] == 5 and past["results"] == []
+
+
+def test_real_plans_with_the_phrase_come_first(store):
+    """The seed plan names 'Lao động sáng tạo'; two newer documents of Lào Cai have the four words apart."""
+    from tests.test_document_groups import keep
+
+    seed = keep(store, "nd-149-kh-ldld-2023.pdf")
+    others = {keep(store, n) for n in ("lc-cv-ubnd-tinh-chi-dao-quan-ly-giam-sat-vlncn.pdf",
+                                       "lc-panm-cua-dn-duy-hieu-mo-da-xuan-hoa.pdf")}
+    result = store.search("lao dong sang tao")
+    assert [r["id"] for r in result["results"]][0] == seed and {r["id"] for r in result["results"][1:]} == others
+    assert result["results"][0]["phrase"] and not any(r["phrase"] for r in result["results"][1:])
+    marked = [s["text"][a:b].lower() for s in result["results"][0]["snippets"] for a, b in s["highlights"]]
+    assert "lao động sáng tạo" in marked
