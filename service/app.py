@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import shutil
+import tempfile
+from pathlib import Path as FilePath
 import subprocess
 import time
 from contextlib import asynccontextmanager
@@ -21,7 +23,7 @@ from archive import open_store
 from service.config import Settings
 from service.errors import ApiError, error_body, install_error_handlers
 from service.limits import BodyLimitMiddleware
-from service import documents_api, groups_api, search_api
+from service import documents_api, groups_api, jobs_api, search_api
 from service.access import AccessMiddleware
 from service.security import SecurityHeadersMiddleware
 from service.keeping import keep_saved
@@ -96,11 +98,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.pool = ParsePool(settings.workers, settings.queue_size, settings.parse_timeout_s,
                                    settings.worker_memory_mb, settings.max_pages)
         app.state.ocr_status = (0.0, (False, ""))
+        app.state.jobs_dir = FilePath(tempfile.mkdtemp(prefix="vanban-jobs-"))  # uploads' progress (0700)
         try:
             yield
         finally:
             app.state.pool.close()
             app.state.store.close()
+            shutil.rmtree(app.state.jobs_dir, ignore_errors=True)
 
     app = FastAPI(title="vanban", version="1.0",
                   description="Đọc kế hoạch thi đua và văn bản hành chính thành JSON có nguồn gốc từng giá trị / "
@@ -112,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search_api.router)
     app.include_router(documents_api.router)
     app.include_router(groups_api.router)
+    app.include_router(jobs_api.router)
     # outermost last: CORS answers preflights, security headers go on everything, the access check runs before
     # any body is read, the body limit and timeout while it streams in
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes, body_timeout_s=settings.body_timeout_s)
@@ -164,10 +169,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                          403: {"description": "not an editor, or a write from another site", "content": ERROR_SCHEMA},
                          **ERRORS})
     async def keep_document(request: Request, file: UploadFile = File(..., description="a PDF or DOCX file"),
-                            ocr: OcrMode = Query("auto")):
+                            ocr: OcrMode = Query("auto"),
+                            job: str | None = Query(None, pattern=r"^[0-9a-f]{32}$",
+                                                    description="an id of the caller's choosing: follow the reading "
+                                                                "at GET /api/v1/jobs/{job}, cancel it with DELETE")):
         upload = await receive_upload(file)
         try:
-            body = await keep_saved(request, upload, ocr)
+            body = await keep_saved(request, upload, ocr, job)
         finally:
             discard(upload)
         return JSONResponse(body, status_code=201 if body["created"] else 200)

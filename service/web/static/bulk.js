@@ -22,8 +22,37 @@
     cancelled = true;
     for (const job of queue) job.done("cancelled", "Đã hủy");
     queue = [];
-    if (current) current.xhr.abort();
+    if (current) {
+      const { xhr, jobId } = current;
+      // the server stops reading (its worker is ended), then the request is dropped
+      fetch(`/api/v1/jobs/${jobId}`, { method: "DELETE", headers: csrfHeaders() }).catch(() => {}).finally(() => xhr.abort());
+    }
   });
+
+  function newJobId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return [...bytes].map(b => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // "trang 2/5, còn khoảng 8 giây": the reading's progress, from the job status endpoint
+  async function poll(job, jobId, started) {
+    const s = Math.round((Date.now() - started) / 1000);
+    let text = `Đang đọc tài liệu… ${s} giây`;
+    try {
+      const r = await fetch(`/api/v1/jobs/${jobId}`);
+      if (r.ok) {
+        const st = await r.json();
+        if (st.stage === "ocr" && st.pages_total) {
+          job.bar.max = st.pages_total;
+          job.bar.value = st.pages_done;
+          text = `Đang nhận dạng chữ: xong ${st.pages_done}/${st.pages_total} trang` +
+                 (st.eta_s !== null ? `, còn khoảng ${Math.max(1, Math.round(st.eta_s))} giây` : "") + ` (${s} giây)`;
+        }
+      }
+    } catch (_) { /* the next poll tries again */ }
+    if (job.li.classList.contains("running")) job.status.textContent = text;
+  }
 
   function add(files) {
     const wanted = files.filter(f => KINDS.test(f.name));
@@ -72,10 +101,12 @@
     const form = new FormData();
     form.append("file", job.file, job.file.name);
     const xhr = new XMLHttpRequest();
-    current = { job, xhr };
+    const jobId = newJobId();
+    current = { job, xhr, jobId };
     const started = Date.now();
     let timer = null;
-    xhr.open("POST", (zip ? "/api/v1/documents/zip" : "/api/v1/documents") + "?ocr=" + document.getElementById("ocr").value);
+    const ocr = "?ocr=" + document.getElementById("ocr").value;
+    xhr.open("POST", zip ? "/api/v1/documents/zip" + ocr : "/api/v1/documents" + ocr + "&job=" + jobId);
     for (const [k, v] of Object.entries(csrfHeaders())) xhr.setRequestHeader(k, v);
     job.li.className = "bulk-row running";
     job.status.textContent = "Đang tải lên…";
@@ -83,8 +114,8 @@
     xhr.upload.onload = () => {
       job.bar.removeAttribute("value");
       const reading = () => {
-        const s = Math.round((Date.now() - started) / 1000);
-        job.status.textContent = (zip ? "Đang đọc các tệp trong zip… " : "Đang đọc tài liệu… ") + `${s} giây`;
+        if (!zip) return poll(job, jobId, started);
+        job.status.textContent = `Đang đọc các tệp trong zip… ${Math.round((Date.now() - started) / 1000)} giây`;
       };
       reading();
       timer = setInterval(reading, 1000);
@@ -95,7 +126,9 @@
     xhr.onload = () => {
       let body = null;
       try { body = JSON.parse(xhr.responseText); } catch (_) { /* handled below */ }
-      if ((xhr.status === 200 || xhr.status === 201) && body) {
+      if (xhr.status === 409 && body && body.error && body.error.code === "cancelled") {
+        job.done("cancelled", "Đã hủy");
+      } else if ((xhr.status === 200 || xhr.status === 201) && body) {
         if (!zip) kept1(job, body);
         else {
           job.done("ok", `Zip: ${body.kept} / ${body.files} tệp đã lưu`);
