@@ -204,8 +204,11 @@ class ArchiveBase(Accounts, Changes, Groups, MovementQueries):
 
     def backfill(self) -> int:
         """Index documents kept before the archive index existed (their JSON is there; nothing is parsed)."""
+        # (not the other files of a document, which are kept unindexed on purpose, nor the trash)
         missing = self._read(lambda tx: [r[0] for r in tx.all(
-            "SELECT d.id FROM documents d LEFT JOIN catalog c ON c.doc_id = d.id WHERE c.doc_id IS NULL")])
+            "SELECT d.id FROM documents d LEFT JOIN catalog c ON c.doc_id = d.id LEFT JOIN doc_groups g ON g.doc_id = d.id "
+            "WHERE c.doc_id IS NULL AND (g.group_id IS NULL OR g.group_id = d.id) "
+            "AND NOT EXISTS (SELECT 1 FROM trash t WHERE t.doc_id = d.id)")])
         for doc_id in missing:
             def tx_backfill(tx: Tx, doc_id=doc_id) -> None:
                 if tx.one("SELECT 1 FROM catalog WHERE doc_id = ?", (doc_id,)):
