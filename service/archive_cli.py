@@ -6,6 +6,7 @@
     vanban export --format jsonl|csv [--out FILE] [filters] [--db DB]
     vanban export --format gold --out DIR [--db DB]   (<id>.gold.json of every corrected document)
     vanban export --format xlsx|ics --out FILE [QUERY words with --search] [filters]
+    vanban movements [NAME] --out FILE.csv|.xlsx|.png|.svg   (a table; with NAME its years x issuers, or its chart)
     vanban watch DIR [--db DB] [--interval S] [--stable S] [--once]   (a consumption folder)
 
 DB is a SQLite file (default: archive.db in the user's data folder, or $VANBAN_DB) or postgresql://...
@@ -220,12 +221,51 @@ def _print_detail(detail: dict) -> None:
             print(f"  … {plans['total'] - plans['offset'] - len(plans['results'])} more (--page)")
 
 
+def _movements_out(store: Store, args: argparse.Namespace, filters: Filters) -> int:
+    """--out FILE: the movements table (no name), or the first match's years x issuers table or chart, by the
+    file's ending: .csv, .xlsx, .png, .svg."""
+    from service import exports
+    from service.web.charts import stacked_years
+
+    target = Path(args.out)
+    kind = target.suffix.lower().lstrip(".")
+    if kind not in ("csv", "xlsx", "png", "svg") or (kind in ("png", "svg") and not args.name):
+        _say("--out cần đuôi .csv, .xlsx (hoặc .png, .svg với tên phong trào) / --out needs .csv or .xlsx "
+             "(or .png, .svg with a movement name)")
+        return ExitCode.input_file
+    if args.name:
+        found = store.movement_list(args.name, filters, limit=1)["results"]
+        detail = store.movement_detail(found[0]["id"], filters, limit=1) if found else None
+        if detail is None:
+            _say(f"0 kết quả / no movement named like “{args.name}”")
+            return ExitCode.input_file
+        table, sheet = exports.matrix_table(detail), "Theo năm"
+    else:
+        table, sheet = exports.movements_table(store.movement_list(None, filters, limit=5000)["results"]), "Phong trào"
+    if kind == "png":
+        data = exports.chart_png(detail["matrix"], detail["name"])
+    elif kind == "svg":
+        data = ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(stacked_years(detail["matrix"]))).encode()
+    else:
+        data = exports.to_xlsx(table, sheet) if kind == "xlsx" else exports.to_csv(table)
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    _say(f"{len(table[1])} rows written to {target}")
+    return ExitCode.ok
+
+
 def cmd_movements(args: argparse.Namespace) -> int:
     store = _open(args.db or default_db(), must_exist=True)
     if store is None:
         return ExitCode.input_file
     filters = _filters(args)
     offset = (args.page - 1) * args.limit
+    if args.out:
+        try:
+            return _movements_out(store, args, filters)
+        finally:
+            store.close()
     try:
         if args.top:
             result = store.movement_top(filters, args.top)
@@ -441,6 +481,7 @@ def add_commands(sub) -> None:
     m = sub.add_parser("movements", help="a movement across years and issuers, or the most-named movements")
     m.add_argument("name", nargs="?", help="a movement's name or words of it (diacritics optional)")
     m.add_argument("--top", type=_positive, metavar="N", help="the N most-named movements, year by year")
+    m.add_argument("--out", metavar="FILE", help="write the table (.csv, .xlsx) or, with a name, the chart (.png, .svg)")
     _common(m)
     _paging(m, "plans (or movements)")
     m.set_defaults(func=cmd_movements)

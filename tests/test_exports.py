@@ -165,3 +165,23 @@ def test_the_cli_exports_xlsx_and_ics(tmp_path):
     assert vanban("export", "--format", "ics", "--out", str(ics), "--db", db).returncode == 0
     check_rfc5545(ics.read_bytes().decode("utf-8"))
     assert vanban("export", "--format", "xlsx", "--db", db, check=False).returncode != 0  # --out is needed
+
+
+def test_the_cli_writes_movement_tables_and_charts(tmp_path):
+    from openpyxl import load_workbook
+    from PIL import Image
+
+    db = str(tmp_path / "archive.db")
+    assert vanban("index", str(SEED), str(RL), "--db", db, "--ocr", "never").returncode == 0
+    table = tmp_path / "phong-trao.xlsx"
+    assert vanban("movements", "--out", str(table), "--db", db).returncode == 0
+    rows = list(load_workbook(table).active.iter_rows(values_only=True))
+    assert rows[0] == ("Phong trào", "Loại", "Số kế hoạch") and all(r[2] == 1 for r in rows[1:])  # two files, one plan
+    years = tmp_path / "ldg.csv"
+    assert vanban("movements", "lao dong gioi", "--out", str(years), "--db", db).returncode == 0
+    assert years.read_text(encoding="utf-8-sig").splitlines()[1] == "2023,LĐLĐ TỈNH NAM ĐỊNH,1"
+    chart = tmp_path / "ldg.png"
+    assert vanban("movements", "lao dong gioi", "--out", str(chart), "--db", db).returncode == 0
+    assert Image.open(chart).format == "PNG"
+    bad = vanban("movements", "--out", str(tmp_path / "x.png"), "--db", db, check=False)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr

@@ -150,6 +150,9 @@ def test_an_xlsx_export_holds_the_rows_the_page_shows(site):
 
 def test_an_unknown_address_is_a_page_and_errors_close(site):
     base, page, size, tmp = site
+    page.goto(base + "/search?q=lao+dong&page=50")  # past the last page: said so, never "0 found" beside a count
+    text = page.inner_text("main")
+    assert "không có kết quả" in text and "Không tìm thấy văn bản nào" not in text
     response = page.goto(base + "/khong-co-trang-nay")
     assert response.status == 404 and "Không có trang này" in page.inner_text("main")
     if size == "phone":
