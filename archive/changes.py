@@ -84,7 +84,8 @@ class Changes:
             tx.run("INSERT INTO corrections (doc_id, fields, revision) VALUES (?, ?, ?) ON CONFLICT (doc_id) DO UPDATE "
                    "SET fields = excluded.fields, revision = excluded.revision",
                    (doc_id, json.dumps(values, ensure_ascii=False), number))
-            self._index(tx, build_record(doc_id, filename, apply_corrections(parsed, values, number), path))
+            if self._shown(tx, doc_id):  # type: ignore[attr-defined]
+                self._index(tx, build_record(doc_id, filename, apply_corrections(parsed, values, number), path))
             self._audit(tx, author, "document.correct", doc_id, {"revision": number, "fields": sorted(changed)})
             return {"revision": number, "fields": sorted(changed), "changed": True}
 
@@ -123,7 +124,7 @@ class Changes:
             path = None if trashed else self._unindex(tx, doc_id, doc)
             tx.run("UPDATE documents SET parsed_json = ? WHERE id = ?", (parsed_json, doc_id))
             values, _ = self._corrections(tx, doc_id)
-            if not trashed:
+            if not trashed and self._shown(tx, doc_id):  # type: ignore[attr-defined]
                 self._index(tx, build_record(doc_id, filename, apply_corrections(json.loads(parsed_json), values,
                                                                                   revision), path))
             self._audit(tx, actor, "document.reparse", doc_id, {})
@@ -139,6 +140,7 @@ class Changes:
             if found is None or self._trashed(tx, doc_id):
                 return False
             path = self._unindex(tx, doc_id, found[2])
+            self._promote(tx, doc_id)  # type: ignore[attr-defined]  # another file of the same document is shown instead
             tx.run("INSERT INTO trash (doc_id, deleted_at, deleted_by, source_path) VALUES (?, ?, ?, ?)",
                    (doc_id, time.time(), actor, path))
             self._audit(tx, actor, "document.delete", doc_id, {"filename": found[0]})
@@ -153,7 +155,8 @@ class Changes:
             if row is None or found is None:
                 return False
             tx.run("DELETE FROM trash WHERE doc_id = ?", (doc_id,))
-            self._index(tx, build_record(doc_id, found[0], found[2], row[0]))
+            if self._shown(tx, doc_id):  # type: ignore[attr-defined]  # else another file of its document is shown: it is one of its files again
+                self._index(tx, build_record(doc_id, found[0], found[2], row[0]))
             self._audit(tx, actor, "document.restore", doc_id, {"filename": found[0]})
             return True
 
@@ -172,7 +175,7 @@ class Changes:
             ids = [r[0] for r in tx.all("SELECT doc_id FROM trash WHERE deleted_at < ?", (time.time() - older_than_s,))]
             for doc_id in ids:
                 for table, column in (("documents", "id"), ("corrections", "doc_id"), ("revisions", "doc_id"),
-                                      ("trash", "doc_id")):
+                                      ("doc_groups", "doc_id"), ("trash", "doc_id")):
                     tx.run(f"DELETE FROM {table} WHERE {column} = ?", (doc_id,))
                 self._audit(tx, actor, "document.purge", doc_id, {})
             return len(ids)

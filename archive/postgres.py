@@ -19,7 +19,7 @@ from psycopg_pool import ConnectionPool
 
 from archive.accounts import POSTGRES_SCHEMA as ACCOUNTS_SCHEMA
 from archive.records import IndexRecord
-from archive.search import Filters, tsquery_parts
+from archive.search import Filters, tier_conditions, tsquery_of
 from archive.store import OlderArchive
 from archive.sqlbase import ArchiveBase
 from archive.textfold import Query
@@ -92,6 +92,8 @@ CREATE TABLE IF NOT EXISTS index_failures (
     doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, at DOUBLE PRECISION NOT NULL
 );
 """
+# (exact diacritics, title/movement/theme only) -> the tsvector column holding those tokens
+_COLUMN = {(False, True): "head", (False, False): "every", (True, True): "xhead", (True, False): "xevery"}
 _SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':vanban-schema'))"
 _IDENTITY_LOCK = "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':vanban-movements'))"
 
@@ -150,6 +152,7 @@ class PostgresStore(ArchiveBase):
             row = tx.one("SELECT value FROM archive_meta WHERE key = 'schema_version'")
             if row and row[0] == SCHEMA_VERSION:
                 self._accounts_schema(tx)
+                self.groups_schema(tx.run)
                 return
             if row:
                 raise OlderArchive(row[0], SCHEMA_VERSION)
@@ -159,6 +162,7 @@ class PostgresStore(ArchiveBase):
         tx.run("INSERT INTO archive_meta (key, value) VALUES ('schema_version', ?) "
                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (SCHEMA_VERSION,))
         self._accounts_schema(tx)
+        self.groups_schema(tx.run)
 
     @staticmethod
     def _accounts_schema(tx: _Tx) -> None:
@@ -225,20 +229,13 @@ class PostgresStore(ArchiveBase):
         # conditions they lead the planner to read every row of a year and test its tsvector (de-TOASTed)
         clauses, params = self._filter_clauses(tx, f, "s", indexed=q.empty, issuer_indexed=True)
         if not q.empty:
-            t = tsquery_parts(q)
-            every, head, exact, exact_head = (("every", t["every"]), ("head", t["every"]), ("xevery", t["exact"]),
-                                              ("xhead", t["exact"]))
-            want, unless = {
-                None: (every, []), "all": (every, []), "exact_head": (exact_head, []),
-                "exact_text": (exact, [exact_head]), "head": (head, [exact] if q.marked else []),
-                "text": (every, [head] + ([exact] if q.marked else [])),
-            }[tier]
-            clauses.append(f"s.{want[0]} @@ CAST(? AS tsquery)")
-            params.append(want[1])
-            for column, query in unless:
+            want, unless = tier_conditions(q, tier)
+            clauses.append(f"s.{_COLUMN[(want.exact, want.head)]} @@ CAST(? AS tsquery)")
+            params.append(tsquery_of(q, want))
+            for other in unless:
                 clauses.append(f"NOT EXISTS (SELECT 1 FROM search_index x WHERE x.sort_key = s.sort_key "
-                               f"AND x.{column} @@ CAST(? AS tsquery))")
-                params.append(query)
+                               f"AND x.{_COLUMN[(other.exact, other.head)]} @@ CAST(? AS tsquery))")
+                params.append(tsquery_of(q, other))
         return " AND ".join(clauses) or "TRUE", params
 
     @staticmethod

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator, Protocol, TypeVar
 from archive.accounts import Accounts
 from archive.changes import Changes
 from archive.corrections import apply_corrections
+from archive.groups import Groups
 from archive.movement_queries import MovementQueries
 from archive.records import IndexRecord, build_record, unpack_text
 from archive.resolver import MovementResolver
@@ -40,7 +41,7 @@ def marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-class ArchiveBase(Accounts, Changes, MovementQueries):
+class ArchiveBase(Accounts, Changes, Groups, MovementQueries):
     backend = "base"
 
     def __init__(self) -> None:
@@ -83,11 +84,13 @@ class ArchiveBase(Accounts, Changes, MovementQueries):
                 tx.run("DELETE FROM trash WHERE doc_id = ?", (doc_id,))
                 row = tx.one("SELECT filename, parsed_json FROM documents WHERE id = ?", (doc_id,))
                 values, revision = self._corrections(tx, doc_id)
-                self._index(tx, build_record(doc_id, row[0], apply_corrections(json.loads(row[1]), values, revision),
-                                             trashed[0] or source_path))
+                if self._shown(tx, doc_id):
+                    self._index(tx, build_record(doc_id, row[0], apply_corrections(json.loads(row[1]), values,
+                                                                                    revision), trashed[0] or source_path))
                 self._audit(tx, "upload", "document.restore", doc_id, {"filename": row[0]})
                 return True
-            self._index(tx, record)
+            if self._join_group(tx, record) is None:  # a new document; else one more file of a kept one
+                self._index(tx, record)
             tx.run("DELETE FROM index_failures WHERE doc_id = ?", (doc_id,))
             return True
 
@@ -201,8 +204,11 @@ class ArchiveBase(Accounts, Changes, MovementQueries):
 
     def backfill(self) -> int:
         """Index documents kept before the archive index existed (their JSON is there; nothing is parsed)."""
+        # (not the other files of a document, which are kept unindexed on purpose, nor the trash)
         missing = self._read(lambda tx: [r[0] for r in tx.all(
-            "SELECT d.id FROM documents d LEFT JOIN catalog c ON c.doc_id = d.id WHERE c.doc_id IS NULL")])
+            "SELECT d.id FROM documents d LEFT JOIN catalog c ON c.doc_id = d.id LEFT JOIN doc_groups g ON g.doc_id = d.id "
+            "WHERE c.doc_id IS NULL AND (g.group_id IS NULL OR g.group_id = d.id) "
+            "AND NOT EXISTS (SELECT 1 FROM trash t WHERE t.doc_id = d.id)")])
         for doc_id in missing:
             def tx_backfill(tx: Tx, doc_id=doc_id) -> None:
                 if tx.one("SELECT 1 FROM catalog WHERE doc_id = ?", (doc_id,)):
@@ -231,8 +237,8 @@ class ArchiveBase(Accounts, Changes, MovementQueries):
 
     def get_file(self, doc_id: str) -> StoredFile | None:
         row = self._read(lambda tx: tx.one(
-            "SELECT d.filename, d.media_type, d.content, c.source_path FROM documents d "
-            "LEFT JOIN catalog c ON c.doc_id = d.id WHERE d.id = ? AND NOT EXISTS (SELECT 1 FROM trash t "
+            "SELECT d.filename, d.media_type, d.content, coalesce(c.source_path, g.source_path) FROM documents d "
+            "LEFT JOIN catalog c ON c.doc_id = d.id LEFT JOIN doc_groups g ON g.doc_id = d.id WHERE d.id = ? AND NOT EXISTS (SELECT 1 FROM trash t "
             "WHERE t.doc_id = d.id)", (doc_id,)))
         if row is None:
             return None
@@ -308,6 +314,7 @@ class ArchiveBase(Accounts, Changes, MovementQueries):
             items = self._plan_items(tx, [k for k, _ in picked], q)
             for item, (_, tier) in zip(items, picked):
                 item["match"] = MATCH_LABEL[tier]
+                item["phrase"] = tier.startswith("p_")
             return {"total": total, "offset": offset, "limit": limit, "results": items}
 
         return self._read(run)
@@ -357,6 +364,18 @@ class ArchiveBase(Accounts, Changes, MovementQueries):
         if s:
             out.append(s)
         return out
+
+    def plans(self, ids: list[str]) -> list[dict]:
+        """The catalog entries (as in search results) of the documents these files belong to, in the given order."""
+        def q(tx: Tx) -> list[dict]:
+            wanted = list(dict.fromkeys(ids))[:500]
+            if not wanted:
+                return []
+            shown = dict(tx.all(f"SELECT doc_id, group_id FROM doc_groups WHERE doc_id IN ({marks(len(wanted))})", wanted))
+            docs = list(dict.fromkeys(shown.get(i, i) for i in wanted))
+            keys = dict(tx.all(f"SELECT doc_id, sort_key FROM catalog WHERE doc_id IN ({marks(len(docs))})", docs))
+            return self._plan_items(tx, [keys[d] for d in docs if d in keys])
+        return self._read(q)
 
     # -- export ----------------------------------------------------------------------------------------
     def export(self, filters: Filters = Filters(), with_document: bool = True, batch: int = 200) -> Iterator[dict]:

@@ -14,7 +14,7 @@ from typing import Callable, TypeVar
 
 from archive.accounts import SQLITE_SCHEMA as ACCOUNTS_SCHEMA
 from archive.records import IndexRecord
-from archive.search import Filters, meta_expression, phrases
+from archive.search import Filters, fts_expression, meta_expression, tier_conditions
 from archive.sqlbase import ArchiveBase
 from archive.store import OlderArchive
 from archive.textfold import Query
@@ -151,6 +151,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts_meta USING fts5(
 """
 
 
+# (exact diacritics, title/movement/theme only) -> the FTS5 table holding those tokens
+_FTS_TABLE = {(False, True): "fts_head", (False, False): "fts_every", (True, True): "fts_xhead", (True, False): "fts_xevery"}
+
+
 def _busy(exc: Exception) -> bool:
     text = str(exc).lower()
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
@@ -225,6 +229,7 @@ class SQLiteStore(ArchiveBase):
         found = con.execute("PRAGMA user_version").fetchone()[0]
         if found >= SCHEMA_VERSION:
             self._accounts_schema(con)
+            self._groups_table(con)
             return
         if found:
             raise OlderArchive(found, SCHEMA_VERSION)
@@ -239,6 +244,19 @@ class SQLiteStore(ArchiveBase):
             con.execute("ROLLBACK")
             raise
         self._accounts_schema(con)
+        self._groups_table(con)
+
+    def _groups_table(self, con: sqlite3.Connection) -> None:
+        """Which files are one document (archive/groups.py): a table added beside an archive of any layout."""
+        if con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'doc_groups'").fetchone()[0]:
+            return
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            self.groups_schema(con.execute)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
     @staticmethod
     def _accounts_schema(con: sqlite3.Connection) -> None:
@@ -338,20 +356,15 @@ class SQLiteStore(ArchiveBase):
         if q.empty:
             table, clauses, params = "fts_meta", ["fts_meta MATCH ?"], [meta]
         else:
-            every, exact = phrases(q.terms, exact=False), phrases(q.terms, exact=True)
-            table, expr, unless = {
-                None: ("fts_every", every, []), "all": ("fts_every", every, []),
-                "exact_head": ("fts_xhead", exact, []),
-                "exact_text": ("fts_xevery", exact, [("fts_xhead", exact)]),
-                "head": ("fts_head", every, [("fts_xevery", exact)] if q.marked else []),
-                "text": ("fts_every", every, [("fts_head", every)] + ([("fts_xevery", exact)] if q.marked else [])),
-            }[tier]
-            clauses, params = [f"{table} MATCH ?"], [expr]
+            want, unless = tier_conditions(q, tier)
+            table = _FTS_TABLE[(want.exact, want.head)]
+            clauses, params = [f"{table} MATCH ?"], [fts_expression(q, want)]
             # `+rowid IN (subquery)`: the subquery's rowids are gathered once; without the `+` SQLite would run
             # the main MATCH once per rowid of the subquery
-            for other, other_expr in unless:
-                clauses.append(f"+{table}.rowid NOT IN (SELECT rowid FROM {other} WHERE {other} MATCH ?)")
-                params.append(other_expr)
+            for other in unless:
+                other_table = _FTS_TABLE[(other.exact, other.head)]
+                clauses.append(f"+{table}.rowid NOT IN (SELECT rowid FROM {other_table} WHERE {other_table} MATCH ?)")
+                params.append(fts_expression(q, other))
             if meta:
                 clauses.append(f"+{table}.rowid IN (SELECT rowid FROM fts_meta WHERE fts_meta MATCH ?)")
                 params.append(meta)

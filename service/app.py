@@ -4,9 +4,10 @@
 """
 from __future__ import annotations
 
-import json
 import logging
 import shutil
+import tempfile
+from pathlib import Path as FilePath
 import subprocess
 import time
 from contextlib import asynccontextmanager
@@ -22,10 +23,11 @@ from archive import open_store
 from service.config import Settings
 from service.errors import ApiError, error_body, install_error_handlers
 from service.limits import BodyLimitMiddleware
-from service import documents_api, search_api
+from service import documents_api, groups_api, jobs_api, search_api
 from service.access import AccessMiddleware
 from service.security import SecurityHeadersMiddleware
-from service.uploads import MEDIA_TYPES, content_disposition, discard, receive_upload
+from service.keeping import keep_saved
+from service.uploads import content_disposition, discard, receive_upload
 from service.web.routes import install_web
 from service.workers import ParsePool
 
@@ -96,11 +98,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.pool = ParsePool(settings.workers, settings.queue_size, settings.parse_timeout_s,
                                    settings.worker_memory_mb, settings.max_pages)
         app.state.ocr_status = (0.0, (False, ""))
+        app.state.jobs_dir = FilePath(tempfile.mkdtemp(prefix="vanban-jobs-"))  # uploads' progress (0700)
         try:
             yield
         finally:
             app.state.pool.close()
             app.state.store.close()
+            shutil.rmtree(app.state.jobs_dir, ignore_errors=True)
 
     app = FastAPI(title="vanban", version="1.0",
                   description="Đọc kế hoạch thi đua và văn bản hành chính thành JSON có nguồn gốc từng giá trị / "
@@ -111,6 +115,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_web(app, settings.preview_dir)
     app.include_router(search_api.router)
     app.include_router(documents_api.router)
+    app.include_router(groups_api.router)
+    app.include_router(jobs_api.router)
     # outermost last: CORS answers preflights, security headers go on everything, the access check runs before
     # any body is read, the body limit and timeout while it streams in
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes, body_timeout_s=settings.body_timeout_s)
@@ -163,26 +169,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                          403: {"description": "not an editor, or a write from another site", "content": ERROR_SCHEMA},
                          **ERRORS})
     async def keep_document(request: Request, file: UploadFile = File(..., description="a PDF or DOCX file"),
-                            ocr: OcrMode = Query("auto")):
+                            ocr: OcrMode = Query("auto"),
+                            job: str | None = Query(None, pattern=r"^[0-9a-f]{32}$",
+                                                    description="an id of the caller's choosing: follow the reading "
+                                                                "at GET /api/v1/jobs/{job}, cancel it with DELETE")):
         upload = await receive_upload(file)
-        store = request.app.state.store
         try:
-            created = False
-            if not await run_in_threadpool(store.has, upload.sha256):
-                data = await request.app.state.pool.parse(str(upload.path), upload.display_name, ocr)
-                kind = json.loads(data)["source"]["kind"]
-                content = await run_in_threadpool(upload.path.read_bytes)
-                created = await run_in_threadpool(store.put, upload.sha256, upload.display_name, MEDIA_TYPES[kind],
-                                                  content, data)
-                if created:
-                    await run_in_threadpool(store.audit, documents_api.actor(request), "document.upload",
-                                            upload.sha256, {"filename": upload.display_name})
+            body = await keep_saved(request, upload, ocr, job)
         finally:
             discard(upload)
-        doc_id = upload.sha256
-        body = {"id": doc_id, "created": created, "document": f"{API}/documents/{doc_id}",
-                "file": f"{API}/documents/{doc_id}/file"}
-        return JSONResponse(body, status_code=201 if created else 200)
+        return JSONResponse(body, status_code=201 if body["created"] else 200)
 
     @app.get(f"{API}/documents/{{doc_id}}", tags=["documents"], response_model=PlanDocument,
              summary="a kept document's parsed JSON", responses={404: {"description": "no such document",

@@ -5,6 +5,9 @@
     vanban movements [NAME] [--top N] [--from YEAR] [--to YEAR] [--issuer TEXT] [--type TYPE] [--db DB] [--json]
     vanban export --format jsonl|csv [--out FILE] [filters] [--db DB]
     vanban export --format gold --out DIR [--db DB]   (<id>.gold.json of every corrected document)
+    vanban export --format xlsx|ics --out FILE [QUERY words with --search] [filters]
+    vanban movements [NAME] --out FILE.csv|.xlsx|.png|.svg   (a table; with NAME its years x issuers, or its chart)
+    vanban watch DIR [--db DB] [--interval S] [--stable S] [--once]   (a consumption folder)
 
 DB is a SQLite file (default: archive.db in the user's data folder, or $VANBAN_DB) or postgresql://...
 """
@@ -218,12 +221,51 @@ def _print_detail(detail: dict) -> None:
             print(f"  … {plans['total'] - plans['offset'] - len(plans['results'])} more (--page)")
 
 
+def _movements_out(store: Store, args: argparse.Namespace, filters: Filters) -> int:
+    """--out FILE: the movements table (no name), or the first match's years x issuers table or chart, by the
+    file's ending: .csv, .xlsx, .png, .svg."""
+    from service import exports
+    from service.web.charts import stacked_years
+
+    target = Path(args.out)
+    kind = target.suffix.lower().lstrip(".")
+    if kind not in ("csv", "xlsx", "png", "svg") or (kind in ("png", "svg") and not args.name):
+        _say("--out cần đuôi .csv, .xlsx (hoặc .png, .svg với tên phong trào) / --out needs .csv or .xlsx "
+             "(or .png, .svg with a movement name)")
+        return ExitCode.input_file
+    if args.name:
+        found = store.movement_list(args.name, filters, limit=1)["results"]
+        detail = store.movement_detail(found[0]["id"], filters, limit=1) if found else None
+        if detail is None:
+            _say(f"0 kết quả / no movement named like “{args.name}”")
+            return ExitCode.input_file
+        table, sheet = exports.matrix_table(detail), "Theo năm"
+    else:
+        table, sheet = exports.movements_table(store.movement_list(None, filters, limit=5000)["results"]), "Phong trào"
+    if kind == "png":
+        data = exports.chart_png(detail["matrix"], detail["name"])
+    elif kind == "svg":
+        data = ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(stacked_years(detail["matrix"]))).encode()
+    else:
+        data = exports.to_xlsx(table, sheet) if kind == "xlsx" else exports.to_csv(table)
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    _say(f"{len(table[1])} rows written to {target}")
+    return ExitCode.ok
+
+
 def cmd_movements(args: argparse.Namespace) -> int:
     store = _open(args.db or default_db(), must_exist=True)
     if store is None:
         return ExitCode.input_file
     filters = _filters(args)
     offset = (args.page - 1) * args.limit
+    if args.out:
+        try:
+            return _movements_out(store, args, filters)
+        finally:
+            store.close()
     try:
         if args.top:
             result = store.movement_top(filters, args.top)
@@ -304,6 +346,34 @@ def _export_gold(store: Store, out: str | None) -> int:
     return ExitCode.ok
 
 
+def _export_file(store: Store, args: argparse.Namespace) -> int:
+    """XLSX of the plans (the search's order with --search, else newest first); ICS of their phases and
+    anniversaries. Both need --out."""
+    from service import exports
+    from service.web.export_pages import MAX_ROWS, search_items
+
+    if not args.out:
+        _say(f"--format {args.format} cần --out TỆP / --format {args.format} needs --out FILE")
+        return ExitCode.input_file
+    filters = _filters(args)
+    if args.search:
+        items = search_items(store, args.search, filters)
+    else:
+        items = []
+        for item in store.export(filters, with_document=False):
+            items.append(item)
+            if len(items) >= MAX_ROWS:
+                break
+    data = (exports.to_xlsx(exports.search_table(items), "Văn bản") if args.format == "xlsx"
+            else exports.calendar(items).encode("utf-8"))
+    target = Path(args.out)
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    _say(f"{len(items)} documents exported ({args.format}) to {target}")
+    return ExitCode.ok
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     store = _open(args.db or default_db(), must_exist=True)
     if store is None:
@@ -311,6 +381,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "gold":
         try:
             return _export_gold(store, args.out)
+        finally:
+            store.close()
+    if args.format in ("xlsx", "ics"):
+        try:
+            return _export_file(store, args)
         finally:
             store.close()
     try:
@@ -327,6 +402,39 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     _say(f"{n} documents exported ({args.format})")
+    return ExitCode.ok
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    import signal
+
+    from archive.watch import watch
+    from service.config import Settings
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        _say(f"Không có thư mục {folder} / no such folder: {folder}")
+        return ExitCode.input_file
+    store = _open(args.db or default_db(), must_exist=False)
+    if store is None:
+        return ExitCode.missing_dependency
+    settings = Settings()
+    options = IndexOptions(workers=args.workers or 1, ocr=args.ocr, max_pages=args.max_pages, timeout_s=args.timeout,
+                           memory_mb=settings.worker_memory_mb)
+    stop = {"now": False}
+
+    def ask_stop(*_):
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, ask_stop)
+    signal.signal(signal.SIGINT, ask_stop)
+    _say(f"Đang theo dõi {folder} (tệp xong vào done/, tệp lỗi vào failed/) / watching {folder}")
+    try:
+        n = watch(store, folder, options, _say, interval_s=args.interval, stable_s=args.stable, once=args.once,
+                  should_stop=lambda: stop["now"])
+    finally:
+        store.close()
+    _say(f"{n} tệp đã xử lý / {n} files handled")
     return ExitCode.ok
 
 
@@ -373,14 +481,29 @@ def add_commands(sub) -> None:
     m = sub.add_parser("movements", help="a movement across years and issuers, or the most-named movements")
     m.add_argument("name", nargs="?", help="a movement's name or words of it (diacritics optional)")
     m.add_argument("--top", type=_positive, metavar="N", help="the N most-named movements, year by year")
+    m.add_argument("--out", metavar="FILE", help="write the table (.csv, .xlsx) or, with a name, the chart (.png, .svg)")
     _common(m)
     _paging(m, "plans (or movements)")
     m.set_defaults(func=cmd_movements)
 
     e = sub.add_parser("export", help="every indexed document, as JSON lines or CSV; corrected ones as gold files")
-    e.add_argument("--format", choices=("jsonl", "csv", "gold"), default="jsonl",
-                   help="gold: <id>.gold.json per corrected document, in the scorer's format, into --out DIR")
+    e.add_argument("--format", choices=("jsonl", "csv", "xlsx", "ics", "gold"), default="jsonl",
+                   help="xlsx: a spreadsheet of the plans; ics: their phases and anniversaries as an iCalendar file; "
+                        "gold: <id>.gold.json per corrected document, in the scorer's format, into --out DIR")
+    e.add_argument("--search", metavar="QUERY", help="xlsx/ics: only the plans this search finds, in its order")
     e.add_argument("--out", help="write to this file (default: stdout); for gold, a folder")
     e.add_argument("--no-document", action="store_true", help="jsonl without each document's parsed JSON")
     _common(e)
     e.set_defaults(func=cmd_export)
+
+    w = sub.add_parser("watch", help="index PDF/DOCX files as they appear in a folder (moved to done/ or failed/)")
+    w.add_argument("folder", help="the consumption folder")
+    _common(w, query_filters=False)
+    w.add_argument("--interval", type=float, default=2.0, help="seconds between looks at the folder (default 2)")
+    w.add_argument("--stable", type=float, default=2.0, help="seconds a file's size must stay the same (default 2)")
+    w.add_argument("--once", action="store_true", help="handle what is in the folder now, then stop")
+    w.add_argument("--workers", type=_positive, help="parser processes (default 1)")
+    w.add_argument("--ocr", choices=OCR_MODES, default="auto")
+    w.add_argument("--max-pages", type=_positive, default=300)
+    w.add_argument("--timeout", type=float, default=300.0)
+    w.set_defaults(func=cmd_watch)

@@ -42,6 +42,12 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
 
+def _wants_page(request: Request) -> bool:
+    path = request.url.path
+    return (request.method == "GET" and not path.startswith(("/api/", "/ui/", "/static/"))
+            and "text/html" in request.headers.get("accept", ""))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
@@ -49,6 +55,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404 and _wants_page(request):  # a person's mistyped address: a page, not JSON
+            from service.web.routes import page
+
+            return page(request, "error.html", status=404, message="Không có trang này. Hãy kiểm tra lại địa chỉ, "
+                                                                   "hoặc bắt đầu từ trang tra cứu.")
         message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
         code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, message, getattr(exc, "headers", None))

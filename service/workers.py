@@ -10,6 +10,7 @@ import faulthandler
 import logging
 import resource
 import threading
+from concurrent.futures import CancelledError as FutureCancelled
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ class ParseJob:
     display_name: str
     ocr: str
     max_pages: int
+    progress: str | None = None  # a file the worker reports its pages into (service/progress.py)
 
 
 def _init_worker(memory_mb: int) -> None:
@@ -48,7 +50,9 @@ def run_job(job: ParseJob) -> tuple[str, str, str]:
     """In a worker: ("ok", json, "") or ("error", code, message). Exceptions never cross the process boundary."""
     from parser import ParseOptions, parse
     from parser.errors import VanbanError
+    from service import progress
 
+    progress.begin(job.progress)
     try:
         doc = parse(job.path, ParseOptions(ocr=job.ocr, max_pages=job.max_pages))
     except VanbanError as exc:
@@ -60,6 +64,8 @@ def run_job(job: ParseJob) -> tuple[str, str, str]:
         logging.getLogger("vanban.worker").exception("parse failed for %s", job.display_name)
         return "error", "unreadable", (f"Không đọc được tài liệu này / this document could not be read "
                                        f"({type(exc).__name__})")
+    finally:
+        progress.end()
     doc.source.file = job.display_name
     return "ok", doc.model_dump_json(), ""
 
@@ -74,6 +80,8 @@ class ParsePool:
         self._pool.schedule(_started)  # the pool starts its workers (and their language pipelines) now, not on a request
         self._lock = threading.Lock()
         self._in_flight = 0
+        self._jobs: dict[str, object] = {}  # job id -> the running future (cancel() ends its worker)
+        self._cancelled: set[str] = set()
 
     @property
     def in_flight(self) -> int:
@@ -90,13 +98,20 @@ class ParsePool:
         with self._lock:
             self._in_flight -= 1
 
-    async def run(self, fn, *args, label: str = ""):
+    async def run(self, fn, *args, label: str = "", job_id: str | None = None):
         """Run `fn(*args)` in a worker; it returns ("ok", payload, "") or ("error", code, message)."""
         self._admit()
         try:
             future = self._pool.schedule(fn, args=args, timeout=self.timeout_s)
+            if job_id:
+                self._jobs[job_id] = future
             try:
                 status, first, second = await asyncio.wrap_future(future)
+            except (asyncio.CancelledError, FutureCancelled):
+                if job_id and job_id in self._cancelled:  # a person's cancel, not the request going away
+                    self._cancelled.discard(job_id)
+                    raise ApiError(409, "cancelled", "Đã hủy đọc tài liệu / reading the document was cancelled") from None
+                raise
             except FutureTimeout:
                 raise ApiError(504, "timeout", f"Đọc tài liệu quá {self.timeout_s:g} giây nên đã dừng / "
                                                f"parsing took longer than {self.timeout_s:g} s and was stopped") from None
@@ -105,14 +120,29 @@ class ParsePool:
                 raise ApiError(422, "too_demanding", "Tài liệu cần quá nhiều tài nguyên để đọc / reading this document "
                                                      "needed more memory or time than allowed") from None
         finally:
+            if job_id:
+                self._jobs.pop(job_id, None)
             self._release()
         if status == "ok":
             return first
         raise ApiError(STATUS_OF_CODE.get(first, DEFAULT_PARSE_ERROR_STATUS), first, second)
 
-    async def parse(self, path: str, display_name: str, ocr: str) -> str:
+    async def parse(self, path: str, display_name: str, ocr: str, progress: str | None = None,
+                    job_id: str | None = None) -> str:
         """The parsed document's JSON, or an ApiError saying why not."""
-        return await self.run(run_job, ParseJob(path, display_name, ocr, self.max_pages), label=display_name)
+        return await self.run(run_job, ParseJob(path, display_name, ocr, self.max_pages, progress), label=display_name,
+                              job_id=job_id)
+
+    def cancel(self, job_id: str) -> bool:
+        """Stop a running parse (its worker is ended and replaced); False when there is no such job."""
+        future = self._jobs.get(job_id)
+        if future is None:
+            return False
+        self._cancelled.add(job_id)
+        if future.cancel():
+            return True
+        self._cancelled.discard(job_id)
+        return False
 
     def close(self) -> None:
         self._pool.stop()

@@ -46,8 +46,9 @@ def archive(db: str):
 
 
 def indexed_ids(db: str) -> list[str]:
+    """The kept files (copies of one plan are one document with many files: see archive/groups.py)."""
     with archive(db) as store:
-        return store._read(lambda tx: [r[0] for r in tx.all("SELECT doc_id FROM catalog")])
+        return store._read(lambda tx: [r[0] for r in tx.all("SELECT doc_id FROM doc_groups")])
 
 
 def assert_whole(db: str, expected: set[str]) -> None:
@@ -55,8 +56,12 @@ def assert_whole(db: str, expected: set[str]) -> None:
     with archive(db) as store:
         def check(tx):
             docs = [r[0] for r in tx.all("SELECT id FROM documents")]
+            grouped = [r[0] for r in tx.all("SELECT doc_id FROM doc_groups")]
             cat = [r[0] for r in tx.all("SELECT doc_id FROM catalog")]
-            assert sorted(docs) == sorted(cat) == sorted(expected)
+            shown = [r[0] for r in tx.all("SELECT doc_id FROM doc_groups WHERE group_id = doc_id")]
+            # every file kept once; each document (the copies of one plan are one) indexed once, by its shown file
+            assert sorted(docs) == sorted(grouped) == sorted(expected)
+            assert sorted(cat) == sorted(shown) and len(cat) >= 1
             n = len(cat)
             assert tx.one("SELECT count(*) FROM doc_texts")[0] == n
             assert tx.one("SELECT count(*) FROM catalog WHERE seq NOT IN (SELECT seq FROM doc_texts)")[0] == 0

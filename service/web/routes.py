@@ -16,6 +16,7 @@ from service.errors import ApiError
 from service.uploads import MEDIA_TYPES, discard, receive_upload
 from service.web.account_pages import router as account_router
 from service.web.archive_pages import router as archive_router
+from service.web.export_pages import router as export_router
 from service.web.previews import PreviewCache
 from service.web.render import render_page_png
 
@@ -31,6 +32,7 @@ def install_web(app: FastAPI, preview_dir: Path) -> None:
     app.state.previews = PreviewCache(preview_dir)
     app.include_router(router)
     app.include_router(archive_router)
+    app.include_router(export_router)
     app.include_router(account_router)
 
 
@@ -97,7 +99,9 @@ async def document_page(request: Request, doc_id: str):
     parsed = await run_in_threadpool(request.app.state.store.get_json, doc_id) if len(doc_id) == 64 else None
     if parsed is None:
         return page(request, "error.html", status=404, message=NOT_FOUND)
-    return page(request, "document.html", active="", doc_id=doc_id, document=json.loads(parsed))
+    files = await run_in_threadpool(request.app.state.store.files, doc_id)
+    return page(request, "document.html", active="", doc_id=doc_id, document=json.loads(parsed), files=files,
+                shown=next((f for f in files if f["shown"]), None))
 
 
 @router.get("/ui/documents/{doc_id}/pages/{number}.png")

@@ -3,7 +3,10 @@
 
 function showMessage(text, kind = "error") {
   const box = document.getElementById("message");
-  box.textContent = text;
+  box.textContent = "";
+  const close = el("button", { type: "button", class: "close", "aria-label": "Đóng", title: "Đóng", text: "×" });
+  close.addEventListener("click", () => { box.hidden = true; });
+  box.append(el("span", { class: "message-text", text }), close);
   box.className = "message " + kind;
   box.hidden = false;
   if (kind !== "error") setTimeout(() => { box.hidden = true; }, 6000);

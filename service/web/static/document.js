@@ -102,7 +102,7 @@ function renderDocument(doc, root, pageUrl, options = {}) {
 
   if (doc.warnings && doc.warnings.length) {
     fields.append(el("section", { class: "warnings" }, el("h2", { text: "Cần kiểm tra lại" }),
-      el("ul", {}, ...doc.warnings.map(w => el("li", { text: (w.field ? w.field + ": " : "") + w.message })))));
+      el("ul", {}, ...doc.warnings.map(w => el("li", { text: warningText(w) })))));
   }
   const items = fieldItems(doc);
   for (const [group, title] of GROUPS) {
@@ -126,7 +126,7 @@ function renderDocument(doc, root, pageUrl, options = {}) {
       }
       if (it.note) li.append(el("span", { class: "note", text: it.note }));
       if (it.warn) li.append(el("span", { class: "warn", text: it.warn }));
-      if (it.confidence < 0.8) li.append(el("span", { class: "warn", text: "độ tin cậy thấp" }));
+      if (it.confidence < 0.8) li.append(el("span", { class: "warn", text: `độ tin cậy thấp (${Math.round(it.confidence * 100)}%): “${it.text}” cần kiểm tra` }));
       if (it.children && it.children.length) li.append(el("ul", { class: "children" }, ...it.children.map(t => el("li", { text: t }))));
       list.append(li);
       for (const b of it.boxes) {
@@ -156,4 +156,19 @@ function focusField(root, id, scrollToBox) {
   const item = root.querySelector(`.field[data-field="${id}"]`);
   const target = scrollToBox ? box : item;
   if (target) target.scrollIntoView({ behavior: "smooth", block: "center" });
+}
+
+// warnings in plain Vietnamese: the field's Vietnamese name, the Vietnamese half of the message (the doubtful word
+// is quoted in it)
+const FIELD_NAMES_VI = {
+  number: "Số, ký hiệu", issued_date: "Ngày ban hành", title: "Trích yếu", doc_type: "Loại văn bản",
+  issuer: "Cơ quan ban hành", parent_issuer: "Cơ quan chủ quản", place: "Địa danh", signer: "Người ký",
+  "signer.name": "Họ tên người ký", "signer.position": "Chức vụ người ký", "signer.authority": "Thẩm quyền ký",
+  movements: "Phong trào", recipients: "Nơi nhận", phases: "Giai đoạn", anniversaries: "Ngày kỷ niệm",
+};
+function warningText(w) {
+  const name = w.field ? (FIELD_NAMES_VI[w.field] || w.field) : "";
+  let text = w.message.split(" / ")[0];
+  if (w.field) text = text.replace("trường " + w.field, "“" + name + "”");
+  return (name && !text.includes(name) ? name + ": " : "") + text + (w.page ? ` (trang ${w.page})` : "");
 }

@@ -32,12 +32,12 @@
     status.textContent = "Đang tải lên…";
     xhr.upload.onprogress = e => { if (e.lengthComputable) bar.value = e.loaded / e.total * 100; };
     xhr.upload.onload = () => { bar.removeAttribute("value"); status.textContent = "Đang đọc tài liệu…"; };
-    xhr.onerror = () => fail("Không kết nối được với máy chủ. Hãy thử lại.");
+    xhr.onerror = () => fail(`${file.name}: không kết nối được với máy chủ. Hãy thử lại.`);
     xhr.onload = () => {
       let body = null;
       try { body = JSON.parse(xhr.responseText); } catch (_) { /* handled below */ }
       if (xhr.status === 200 && body && body.document) return show(body);
-      fail(body && body.error ? body.error.message : `Lỗi ${xhr.status}: máy chủ không đọc được tệp này.`);
+      fail(`${file.name}: ` + (body && body.error ? body.error.message : `Lỗi ${xhr.status}: máy chủ không đọc được tệp này.`));
     };
     xhr.send(form);
   }
