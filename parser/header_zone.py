@@ -381,7 +381,7 @@ def _read_title(parts: HeaderParts, rows: list[Row], i: int, layout: PageLayout)
             break
         if parts.title_lines and _upper(text) and not _upper(parts.title_lines[-1].text) and seg.bold:
             break  # capitals after a title in lower case: the issuing authority of a decision
-        if parts.title_lines and previous.bold and not seg.bold:
+        if parts.title_lines and previous.bold and not seg.bold and any(c.isalpha() for c in text):
             break  # the title's weight ends: an indented first line of the body is not the title's
         parts.title_lines.append(Line(row.segments, i))
         previous = parts.title_lines[-1]

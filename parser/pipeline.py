@@ -74,6 +74,8 @@ def parse(path: str | Path, options: ParseOptions) -> PlanDocument:
     number, symbol = header_mod.number(st)
     place, issued, date_warnings = header_mod.place_and_date(st)
     number, symbol, serial_warnings = serial.reread(path, source.kind, st, number, symbol)
+    issued, day_warnings = serial.reread_day(path, source.kind, st, issued)
+    serial_warnings += day_warnings
     number, issued, evidence_warnings = evidence.corroborate(st, number, symbol, issued, source.signature_stamps)
     evidence_warnings = serial_warnings + evidence_warnings
     parent, issuer = header_mod.issuer(st)

@@ -124,13 +124,15 @@ def _share_text_column(pages: list[PageLayout]) -> None:
             p.body_left, p.body_right = left, right
 
 
-def _starts_paragraph(row: Row, prev: Row | None, layout: PageLayout) -> bool:
+def _starts_paragraph(row: Row, prev: Row | None, layout: PageLayout, in_quote: bool = False) -> bool:
     if prev is None or len(row.segments) > 1 or len(prev.segments) > 1:
         return True
     seg, before = row.segments[0], prev.segments[0]
     if seg.block >= 0 or before.block >= 0:
         return seg.block != before.block
     size = seg.size
+    if in_quote and row.top - prev.bottom < 1.2 * size:
+        return False  # a quoted name wrapped at " - " ("Dạy tốt" / "- Học tốt"): the dash is inside the quote
     if row.page != prev.page:
         return bool(SENTENCE_END.search(before.text)) and (seg.x0 > layout.body_left + 0.6 * size or bool(LIST_MARKER.match(seg.text)))
     if seg.x0 > layout.body_left + 0.6 * size or LIST_MARKER.match(seg.text):
@@ -140,6 +142,10 @@ def _starts_paragraph(row: Row, prev: Row | None, layout: PageLayout) -> bool:
     if seg.bold != before.bold:
         return True
     return row.top - prev.bottom > 1.2 * size
+
+
+def _open_quote(text: str) -> bool:
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
 
 
 def _read_body_and_footer(st: Structure, pages: list[PageLayout], p0: int, first_row: int) -> None:
@@ -170,7 +176,7 @@ def _read_body_and_footer(st: Structure, pages: list[PageLayout], p0: int, first
                     and row.segments[0].x0 > layout.body_left + 2 * row.segments[0].size:
                 st.addressee_lines.append(_add(doc, row.segments, layout))
                 continue
-            if _starts_paragraph(row, prev, layout):
+            if _starts_paragraph(row, prev, layout, _open_quote(" ".join(seg.text for seg in paragraph[-12:]))):
                 flush()
             if len(row.segments) > 1:
                 flush()

@@ -79,3 +79,57 @@ def reread(path: str, kind: str, st, number: Found | None, symbol: dict | None) 
                         f"is doubtful: check it")
     symbol = dict(symbol, serial=digits)
     return found, symbol, warnings
+
+
+def _gap_region(st, line, before: re.Pattern, after: re.Pattern):
+    """(page, box) between the word matching `before` and the next word matching `after` on a line."""
+    words = st.text.words_in(line.start, line.end)
+    text = st.text.text
+    left = right = None
+    page = None
+    for s, e, p, (x0, top, x1, bottom) in words:
+        token = text[s:e]
+        if left is None and before.fullmatch(token.strip(",")):
+            left, page, box_top, box_bottom = x1, p, top, bottom
+        elif left is not None and after.fullmatch(token):
+            right = x0
+            break
+    if left is None or right is None or right - left < 2:
+        return None
+    height = box_bottom - box_top
+    return page, (left, box_top - 0.5 * height, right, box_bottom + 0.4 * height)
+
+
+DAY_WORD = re.compile(r"ngày", re.I)
+MONTH_WORD = re.compile(r"tháng", re.I)
+MONTH_YEAR = re.compile(r"tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.I)
+
+
+def reread_day(path: str, kind: str, st, issued: Found | None) -> tuple[Found | None, list[str]]:
+    """The day written by hand into the blank of `ngày ... tháng 6 năm 2026`, read again with digits only."""
+    line = st.date_line
+    if issued is not None or kind != "pdf" or line is None or not (my := MONTH_YEAR.search(line.text)):
+        return issued, []
+    region = _gap_region(st, line, DAY_WORD, MONTH_WORD)
+    if region is None:
+        return issued, []
+    from parser.read.ocr import read_digits
+
+    page, box = region
+    try:
+        digits, confidence = read_digits(path, box, page=page)
+    except Exception:  # an unreadable region costs only this second reading
+        return issued, []
+    digits = digits.strip("/-")
+    from parser.extract.dates import iso
+
+    day = iso(int(my.group(2)), int(my.group(1)), int(digits)) if re.fullmatch(r"\d{1,2}", digits) else None
+    if day is None:
+        return issued, []
+    confidence = min(MAX_CONFIDENCE, confidence)
+    warnings = []
+    if confidence < DOUBTFUL:
+        warnings.append(f"Ngày “{digits}” viết tay đọc không chắc chắn, cần kiểm tra / the handwritten day “{digits}” "
+                        f"is doubtful: check it")
+    return Found(day, line.start, line.end, confidence=confidence, raw=line.text.strip(),
+                 extra={"evidence": "digit re-read"}), warnings

@@ -10,6 +10,7 @@ import re
 
 from parser.extract.values import Found
 from parser.segment import strip_rank
+from parser.text.repair import is_syllable
 from parser.text.document_text import TextRef
 
 AUTHORITY = re.compile(r"^\s*(T/?M|KT|TL|TUQ|Q)\s*[./]\s*\S", re.I)
@@ -46,8 +47,14 @@ def signer(lines: list[TextRef]) -> dict[str, Found | None]:
         offset = n.text.index(bare) if bare in n.text else 0
         name = Found(bare, n.start + offset, n.start + offset + len(bare))
     # capitals above the name; a letter or two is a stray mark on a scan (a stamp's edge), not a title
-    titles = [r for r in rest if r.text.strip().isupper() and sum(c.isalpha() for c in r.text) >= 3
-              and (name is None or r.start < name.start)]
+    titles = []
+    for r in rest:
+        if not r.text.strip().isupper() or (name is not None and r.start >= name.start):
+            continue
+        letters = sum(c.isalpha() for c in r.text)
+        # a short line counts only as the wrapped end of the authority right above it (`TM. BAN THƯỜNG` / `VỤ`)
+        if letters >= 3 or (authority is not None and not titles and _syllables(r.text)):
+            titles.append(r)
     if authority is None and len(titles) > 1 and ORGANIZATION.match(titles[0].text.strip()):
         titles = titles[1:]  # the body's name over the position ("CÔNG TY ..." / "GIÁM ĐỐC")
     if titles and not (authority is None and len(titles) == 1 and ORGANIZATION.match(titles[0].text.strip())):
@@ -79,6 +86,12 @@ def _issuing_score(block: dict[str, Found | None], issuer: str | None, order: in
     shared = bool(body) and sum(w in issuer_words for w in body) >= 0.6 * len(body)
     # Decree 30 puts the issuing body's signature on the right: later blocks win ties
     return (not preparer, block["authority"] is not None or block["position"] is not None, shared, order)
+
+
+def _syllables(text: str) -> bool:
+    """Real Vietnamese syllables (`VỤ`), not stray marks on a scan (`H`, `KG`)."""
+    words = re.findall(r"[^\W\d_]+", text)
+    return bool(words) and all(len(w) >= 2 and is_syllable(w.lower()) for w in words)
 
 
 def _authority_text(text: str) -> str:
