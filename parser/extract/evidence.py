@@ -101,15 +101,19 @@ def corroborate(st, number, symbol: dict | None, issued, stamps) -> tuple:
                            extra={"evidence": "annex reference"})
             if symbol is not None:
                 symbol["serial"] = re.match(r"\d+", ref.number).group(0)
-    if issued is None:
+    if issued is None or issued.confidence < 0.95:
         ref = reference_for(refs, code, serial=None)
         month_year = printed_month_year(st.date_line.text if st.date_line else None)
         if ref and ref.date and (month_year is None or (int(ref.date[5:7]), int(ref.date[:4])) == month_year):
+            if issued is not None and issued.value == ref.date:
+                issued.confidence = max(issued.confidence, ANNEX_CONFIDENCE)  # two readings agree
+                return number, issued, warnings
+            # a typed reference line outweighs a handwritten day read by OCR
             issued = Found(ref.date, ref.start, ref.end, confidence=ANNEX_CONFIDENCE, raw=None,
                            extra={"evidence": "annex reference"})
             warnings.append(f"Ngày ban hành lấy từ dòng trích dẫn trong văn bản ({ref.date}) / the date is taken from "
                             f"the document's own reference line")
-        else:
+        elif issued is None:
             stamp, confidence = stamp_date(stamps, month_year)
             if stamp is not None:
                 issued = Found(stamp.signed_on, -1, -1, confidence=confidence, raw=stamp.text,
