@@ -84,6 +84,10 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
     flags = ctypes.c_int()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     rect = raw.FS_RECTF()
+    # the per-character calls, bound once: this loop runs for every glyph of every page
+    rect_ref, ox_ref, oy_ref, flags_ref = ctypes.byref(rect), ctypes.byref(origin_x), ctypes.byref(origin_y), ctypes.byref(flags)
+    get_unicode, is_generated, get_box = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated, raw.FPDFText_GetLooseCharBox
+    get_origin, get_size, get_font = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize, raw.FPDFText_GetFontInfo
     font_styles: dict[tuple[bytes, int], tuple[str, bool, bool]] = {}
     try:
         for index in range(len(pdf) if max_pages is None else min(len(pdf), max_pages)):
@@ -100,21 +104,20 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
             for i in range(textpage.count_chars()):
                 # one code point per pdfium char; get_text_range() is UTF-16, where a character beyond the BMP
                 # (a math italic 𝑄) takes two units and would shift every later index
-                code = raw.FPDFText_GetUnicode(textpage, i)
+                code = get_unicode(textpage, i)
                 ch = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else ""
                 if not ch or ch in "\r\n":
                     continue
                 if ch in "\x02\ufffe":  # pdfium reports a hyphen at a line end as U+0002 (U+FFFE in its text)
                     ch = "-"
-                if raw.FPDFText_IsGenerated(textpage, i) == 1:
+                if is_generated(textpage, i) == 1:
                     # pdfium guesses spaces where the text stream jumps, e.g. around
                     # fallback-font letters drawn later; the gaps decide instead
                     continue
-                raw.FPDFText_GetLooseCharBox(textpage, i, rect)  # the raw call: the helper costs a third of the loop
-                left, right = rect.left, rect.right
-                raw.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(origin_x), ctypes.byref(origin_y))
-                size = raw.FPDFText_GetFontSize(textpage, i)
-                raw.FPDFText_GetFontInfo(textpage, i, namebuf, len(namebuf), ctypes.byref(flags))
+                get_box(textpage, i, rect_ref)  # the raw call: the helper costs a third of the loop
+                get_origin(textpage, i, ox_ref, oy_ref)
+                size = get_size(textpage, i)
+                get_font(textpage, i, namebuf, 128, flags_ref)
                 style = font_styles.get((namebuf.value, flags.value))
                 if style is None:
                     name = namebuf.value.decode("latin-1", "replace")
@@ -122,7 +125,7 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
                     # PDF font flags: bit 7 italic, bit 19 force-bold
                     style = (name, bold or bool(flags.value & 0x40000), italic or bool(flags.value & 0x40))
                     font_styles[(namebuf.value, flags.value)] = style
-                glyph = Glyph(" " if ch.isspace() else ch, left, height - origin_y.value, right, size, *style)
+                glyph = Glyph(" " if ch.isspace() else ch, rect.left, height - origin_y.value, rect.right, size, *style)
                 if unseen is not None and unseen(raw.FPDFText_GetTextObject(textpage, i), glyph):
                     hidden.append(glyph)
                 else:
