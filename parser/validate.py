@@ -46,6 +46,12 @@ def fix_title(title: str) -> str:
     return match[0] if len(match) == 1 else title
 
 
+def _known_family_name(name: str) -> bool:
+    """2-5 capitalised words after a common family name read as a person's name without asking the NER model."""
+    words = name.split()
+    return 2 <= len(words) <= 5 and words[0] in surnames() and all(w[:1].isupper() and w[1:].islower() for w in words)
+
+
 def fix_family_name(name: str) -> str:
     first, _, rest = name.partition(" ")
     if first in surnames():
@@ -96,7 +102,7 @@ def validate(doc: PlanDocument) -> PlanDocument:
         warn(Warning(field="signer.name", page=doc.signer.name.page,
                      message=f"“{doc.signer.name.value}” đọc được với độ tin cậy thấp ({doc.signer.name.confidence:.0%}), "
                              f"cần kiểm tra / read with low confidence: check it"))
-    elif not is_person_name(doc.signer.name.value):
+    elif not _known_family_name(doc.signer.name.value) and not is_person_name(doc.signer.name.value):
         doc.signer.name.confidence = min(doc.signer.name.confidence, 0.6)
         warn(Warning(field="signer.name", page=doc.signer.name.page,
                      message=f"“{doc.signer.name.value}” có thể không phải tên người / may not be a person's name"))
