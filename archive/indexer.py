@@ -7,6 +7,8 @@ at any moment leaves whole documents only, and re-running skips them by content 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import getpass
+import os
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
@@ -28,9 +30,20 @@ def failure_of(exc: BaseException, timeout_s: float) -> tuple[str, str]:
     return "internal_error", f"Lỗi nội bộ / internal error ({type(exc).__name__}: {exc})"
 
 
+def indexer_actor() -> str:
+    """Who indexes, for the audit log: the machine's user running `vanban index`."""
+    try:
+        return f"index:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return f"index:uid {os.getuid()}"
+
+
 def store_parsed(store: Store, path: Path, sha: str, data: str, keep_files: bool) -> bool:
     content = path.read_bytes() if keep_files else None
-    return store.add(sha, path.name, media_type(path), data, content=content, source_path=str(path))
+    created = store.add(sha, path.name, media_type(path), data, content=content, source_path=str(path))
+    if created:
+        store.audit(indexer_actor(), "document.index", sha, {"filename": path.name})
+    return created
 
 
 def index_local(store: Store, files: list[Path], options: IndexOptions, report: Report,

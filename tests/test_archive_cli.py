@@ -125,6 +125,10 @@ def test_index_a_folder_then_query_it(db_url, tmp_path):
     table = list(csv.DictReader(io.StringIO(vanban("export", "--format", "csv", "--db", db_url).stdout)))
     assert len(table) == 4 and any("dan_van_kheo" in row["movement_ids"] for row in table)
 
+    with archive(db_url) as store:  # every stored file is a write in the audit log, once
+        entries = store.audit_log(limit=100, action="document.index")
+        assert entries["total"] == 4 and all(e["actor"].startswith("index:") for e in entries["results"]), entries
+
     with archive(db_url) as store:  # no copy kept: the original is served from its path while it is unchanged
         original = folder / "cp-ubnd-kimson-2024.pdf"
         kept = store.get_file(sha(original))
