@@ -77,3 +77,56 @@ def test_missing_path_and_schema():
     assert r.returncode == ExitCode.input_file and "no such file" in r.stderr
     schema = json.loads(run("schema").stdout)
     assert {"number", "movements", "phases", "anniversaries", "signer", "recipients"} <= set(schema["properties"])
+
+
+HEAVY = ("spacy", "underthesea", "numpy", "tesserocr", "fastapi")
+# runs the CLI in-process, then reports on stderr which heavy libraries it imported
+IMPORTS_PROBE = """
+import sys
+from service.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+print("IMPORTED " + ",".join(sorted(m for m in {heavy!r} if m in sys.modules)), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def imported_by(*args) -> tuple[int, list[str]]:
+    r = subprocess.run([sys.executable, "-c", IMPORTS_PROBE.format(heavy=HEAVY), *map(str, args)],
+                       capture_output=True, text=True, timeout=120, cwd=SAMPLES.parent)
+    line = next(line for line in r.stderr.splitlines() if line.startswith("IMPORTED"))
+    return r.returncode, [name for name in line.removeprefix("IMPORTED ").split(",") if name]
+
+
+@pytest.mark.parametrize("args, code", [
+    (["--help"], 0),
+    (["parse", "--help"], 0),
+    (["schema"], 0),
+    (["parse", "no/such/file.pdf"], ExitCode.input_file),
+    (["parse", "--ocr", "sometimes", "x.pdf"], ExitCode.bad_arguments),
+])
+def test_help_schema_and_failures_do_not_load_the_language_tools(args, code):
+    got, imported = imported_by(*args)
+    assert got == code
+    assert imported == []
+
+
+def test_a_bad_file_fails_before_the_language_tools_load(tmp_path):
+    got, imported = imported_by("parse", badfiles.empty(tmp_path))
+    assert got == ExitCode.input_file
+    assert imported == []
+
+
+def test_a_reader_that_stops_early_gets_no_error_message():
+    """`vanban schema | head -1`, `vanban parse a.pdf b.pdf | head -1`: the output stops quietly, exit 0."""
+    for args in (["schema"], ["parse", SAMPLES / "cp-ubnd-kimson-2024.pdf", SAMPLES / "cp-huyendoan-tunghia-2025.pdf",
+                              "--ocr", "never", "--no-text"]):
+        p = subprocess.Popen([sys.executable, "-m", "service.cli", *map(str, args)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, cwd=SAMPLES.parent)
+        assert p.stdout.readline().strip()
+        p.stdout.close()  # the reader is gone before the rest is written
+        err = p.stderr.read()
+        assert p.wait(timeout=120) == 0, err
+        assert "BrokenPipe" not in err and "Exception ignored" not in err and "Traceback" not in err
