@@ -117,6 +117,14 @@ class _Parser:
         from pebble import ProcessExpired, ProcessPool
 
         if self._pool is None:
+            # bad input (empty, not a PDF, damaged, encrypted, too many pages) fails here, at once: a worker
+            # would first load the language tools (seconds) only to refuse the file
+            from parser.read.guard import inspect_input
+
+            try:
+                inspect_input(path, options)
+            except VanbanError as exc:
+                raise _Failed(exc.exit_code, exc.message) from None
             self._pool = ProcessPool(max_workers=1, initializer=_warm_worker)
         future = self._pool.schedule(_parse_in_worker, args=(path, options), timeout=self.timeout_s)
         try:

@@ -79,25 +79,17 @@ def test_missing_path_and_schema():
     assert {"number", "movements", "phases", "anniversaries", "signer", "recipients"} <= set(schema["properties"])
 
 
-HEAVY = ("spacy", "underthesea", "numpy", "tesserocr", "fastapi")
-# runs the CLI in-process, then reports on stderr which heavy libraries it imported
-IMPORTS_PROBE = """
-import sys
-from service.cli import main
-try:
-    code = main(sys.argv[1:])
-except SystemExit as exc:
-    code = exc.code
-print("IMPORTED " + ",".join(sorted(m for m in {heavy!r} if m in sys.modules)), file=sys.stderr)
-sys.exit(code)
-"""
+HEAVY = {"spacy", "underthesea", "numpy", "tesserocr", "fastapi"}
 
 
-def imported_by(*args) -> tuple[int, list[str]]:
-    r = subprocess.run([sys.executable, "-c", IMPORTS_PROBE.format(heavy=HEAVY), *map(str, args)],
+def imported_by(*args) -> tuple[int, set[str]]:
+    """Exit code, and which heavy libraries the command imported in any of its processes (`-X importtime`
+    reports every import on stderr, in forked workers too)."""
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "service.cli", *map(str, args)],
                        capture_output=True, text=True, timeout=120, cwd=SAMPLES.parent)
-    line = next(line for line in r.stderr.splitlines() if line.startswith("IMPORTED"))
-    return r.returncode, [name for name in line.removeprefix("IMPORTED ").split(",") if name]
+    names = {line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+    assert names, r.stderr[-500:]
+    return r.returncode, names & HEAVY
 
 
 @pytest.mark.parametrize("args, code", [
@@ -108,15 +100,19 @@ def imported_by(*args) -> tuple[int, list[str]]:
     (["parse", "--ocr", "sometimes", "x.pdf"], ExitCode.bad_arguments),
 ])
 def test_help_schema_and_failures_do_not_load_the_language_tools(args, code):
-    got, imported = imported_by(*args)
-    assert got == code
-    assert imported == []
+    assert imported_by(*args) == (code, set())
 
 
-def test_a_bad_file_fails_before_the_language_tools_load(tmp_path):
-    got, imported = imported_by("parse", badfiles.empty(tmp_path))
-    assert got == ExitCode.input_file
-    assert imported == []
+@pytest.mark.parametrize("build, code", [(badfiles.empty, ExitCode.input_file),
+                                         (badfiles.truncated, ExitCode.input_file),
+                                         (lambda d: badfiles.encrypted(d, "secret"), ExitCode.encrypted)])
+def test_a_bad_file_fails_before_the_language_tools_load(tmp_path, build, code):
+    assert imported_by("parse", build(tmp_path)) == (code, set())
+
+
+def test_a_good_file_does_load_them():  # the probe above sees imports in the parsing worker too
+    code, imported = imported_by("parse", SAMPLES / "cp-ubnd-kimson-2024.pdf", "--ocr", "never")
+    assert code == 0 and {"spacy", "underthesea"} <= imported
 
 
 def test_a_reader_that_stops_early_gets_no_error_message():
