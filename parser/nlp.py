@@ -84,3 +84,10 @@ def is_person_name(text: str) -> bool:
 
     tags = ner(text)
     return bool(tags) and all(t[3].endswith("PER") for t in tags)
+
+
+def warm_up() -> None:
+    """Load now what the first document would otherwise load: the spaCy pipeline and underthesea's models."""
+    pipeline()
+    sentences("Kế hoạch tổ chức phong trào thi đua năm 2023.")
+    is_person_name("Nguyễn Văn An")

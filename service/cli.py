@@ -117,6 +117,14 @@ class _Parser:
         from pebble import ProcessExpired, ProcessPool
 
         if self._pool is None:
+            # bad input (empty, not a PDF, damaged, encrypted, too many pages) fails here, at once: a worker
+            # would first load the language tools (seconds) only to refuse the file
+            from parser.read.guard import inspect_input
+
+            try:
+                inspect_input(path, options)
+            except VanbanError as exc:
+                raise _Failed(exc.exit_code, exc.message) from None
             self._pool = ProcessPool(max_workers=1, initializer=_warm_worker)
         future = self._pool.schedule(_parse_in_worker, args=(path, options), timeout=self.timeout_s)
         try:
@@ -254,12 +262,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, not at exit, so a closed pipe is caught below
+        return code
     except KeyboardInterrupt:
         _say("Đã dừng / interrupted")
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # `vanban schema | head`: the reader has all it wanted
+        _quiet_stdout()
         return ExitCode.ok
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot complain about the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":

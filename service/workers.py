@@ -36,10 +36,10 @@ def _init_worker(memory_mb: int) -> None:
     if memory_mb > 0:
         cap = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    # load the language pipeline once per worker, not on the first request
-    from parser.nlp import pipeline
+    # load the language tools once per worker, not within the first request's time limit
+    from parser.nlp import warm_up
 
-    pipeline()
+    warm_up()
 
 
 def _started() -> None:

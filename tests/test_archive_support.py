@@ -1,7 +1,7 @@
 """Shared by the archive tests: a real PostgreSQL (a fresh schema per test), stores of both kinds, documents.
 
-PostgreSQL must be reachable (default postgresql://postgres@127.0.0.1:5432/test, or $VANBAN_TEST_POSTGRES):
-the tests fail, they never skip, when it is not.
+PostgreSQL is $VANBAN_TEST_POSTGRES when set, otherwise a throwaway server the session starts
+(tests/pg_server.py, fixture `postgres_base` in conftest.py): the tests fail, they never skip, without one.
 """
 from __future__ import annotations
 
@@ -18,31 +18,31 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SEED = SAMPLES / "nd-149-kh-ldld-2023.pdf"
-PG_BASE = os.environ.get("VANBAN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def _admin():
+def _admin(base: str):
     import psycopg
 
     try:
-        return psycopg.connect(PG_BASE, autocommit=True, connect_timeout=5)
+        return psycopg.connect(base, autocommit=True, connect_timeout=5)
     except Exception as exc:  # the suite must say so loudly, never skip
-        pytest.fail(f"PostgreSQL is not reachable at {PG_BASE} (start it, or set VANBAN_TEST_POSTGRES): {exc}")
+        pytest.fail(f"PostgreSQL is not reachable at {base} (unset VANBAN_TEST_POSTGRES to use a server of the "
+                    f"tests' own, or point it at a running one): {exc}")
 
 
-def schema_url(schema: str) -> str:
-    sep = "&" if "?" in PG_BASE else "?"
-    return f"{PG_BASE}{sep}options={quote(f'-csearch_path={schema}')}"
+def schema_url(base: str, schema: str) -> str:
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
 
 
 @pytest.fixture
-def pg_url():
+def pg_url(postgres_base):
     """A fresh, empty schema of our own in the test database; dropped afterwards."""
     schema = f"vbt_{os.getpid()}_{uuid.uuid4().hex[:10]}"
-    with _admin() as conn:
+    with _admin(postgres_base) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
-    yield schema_url(schema)
-    with _admin() as conn:
+    yield schema_url(postgres_base, schema)
+    with _admin(postgres_base) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
@@ -126,6 +126,6 @@ def unique_pdf_copies(folder: Path, n: int, source: Path = SEED) -> list[Path]:
     return out
 
 
-def test_postgresql_is_reachable():
-    with _admin() as conn:
+def test_postgresql_is_reachable(postgres_base):
+    with _admin(postgres_base) as conn:
         assert conn.execute("SELECT 1").fetchone()[0] == 1

@@ -77,3 +77,52 @@ def test_missing_path_and_schema():
     assert r.returncode == ExitCode.input_file and "no such file" in r.stderr
     schema = json.loads(run("schema").stdout)
     assert {"number", "movements", "phases", "anniversaries", "signer", "recipients"} <= set(schema["properties"])
+
+
+HEAVY = {"spacy", "underthesea", "numpy", "tesserocr", "fastapi"}
+
+
+def imported_by(*args) -> tuple[int, set[str]]:
+    """Exit code, and which heavy libraries the command imported in any of its processes (`-X importtime`
+    reports every import on stderr, in forked workers too)."""
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "service.cli", *map(str, args)],
+                       capture_output=True, text=True, timeout=120, cwd=SAMPLES.parent)
+    names = {line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+    assert names, r.stderr[-500:]
+    return r.returncode, names & HEAVY
+
+
+@pytest.mark.parametrize("args, code", [
+    (["--help"], 0),
+    (["parse", "--help"], 0),
+    (["schema"], 0),
+    (["parse", "no/such/file.pdf"], ExitCode.input_file),
+    (["parse", "--ocr", "sometimes", "x.pdf"], ExitCode.bad_arguments),
+])
+def test_help_schema_and_failures_do_not_load_the_language_tools(args, code):
+    assert imported_by(*args) == (code, set())
+
+
+@pytest.mark.parametrize("build, code", [(badfiles.empty, ExitCode.input_file),
+                                         (badfiles.truncated, ExitCode.input_file),
+                                         (lambda d: badfiles.encrypted(d, "secret"), ExitCode.encrypted)])
+def test_a_bad_file_fails_before_the_language_tools_load(tmp_path, build, code):
+    assert imported_by("parse", build(tmp_path)) == (code, set())
+
+
+def test_a_good_file_does_load_them():  # the probe above sees imports in the parsing worker too
+    code, imported = imported_by("parse", SAMPLES / "cp-ubnd-kimson-2024.pdf", "--ocr", "never")
+    assert code == 0 and {"spacy", "underthesea"} <= imported
+
+
+def test_a_reader_that_stops_early_gets_no_error_message():
+    """`vanban schema | head -1`, `vanban parse a.pdf b.pdf | head -1`: the output stops quietly, exit 0."""
+    for args in (["schema"], ["parse", SAMPLES / "cp-ubnd-kimson-2024.pdf", SAMPLES / "cp-huyendoan-tunghia-2025.pdf",
+                              "--ocr", "never", "--no-text"]):
+        p = subprocess.Popen([sys.executable, "-m", "service.cli", *map(str, args)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, cwd=SAMPLES.parent)
+        assert p.stdout.readline().strip()
+        p.stdout.close()  # the reader is gone before the rest is written
+        err = p.stderr.read()
+        assert p.wait(timeout=120) == 0, err
+        assert "BrokenPipe" not in err and "Exception ignored" not in err and "Traceback" not in err

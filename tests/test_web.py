@@ -29,10 +29,17 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: apt-get install chromium")
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
+    try:
+        pw = sync_playwright().start()
+    except Exception as exc:  # its driver is a Node.js binary inside the wheel, linked to the system's libraries
+        pytest.fail(f"Playwright's driver did not start ({exc}); on Debian it needs libatomic1: "
+                    f"apt-get install libatomic1", pytrace=False)
+    try:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
         browser.close()
+    finally:
+        pw.stop()
 
 
 @pytest.fixture

@@ -4,7 +4,9 @@ from __future__ import annotations
 import os
 
 _D = "/usr/share/fonts/truetype/dejavu/"
-_L = "/usr/share/fonts/truetype/liberation2/"
+# Liberation 2: its own folder on Debian 12 (fonts-liberation2), fonts-liberation's on Debian 13 (where it is 2.x)
+_L = next((d for d in ("/usr/share/fonts/truetype/liberation2/", "/usr/share/fonts/truetype/liberation/")
+           if os.path.exists(d + "LiberationSerif-Regular.ttf")), "/usr/share/fonts/truetype/liberation2/")
 _C = "/usr/share/fonts/truetype/crosextra/"
 
 # name -> (family as LibreOffice knows it, regular, bold, italic, bold italic)
