@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from parser.layout import PageLayout, Row, Segment
+from parser.text.repair import mostly_capitals
 
 AUTHORITY = re.compile(r"^\s*(T/?M|KT|TL|TUQ|Q)\s*[./]\s*\S", re.I)
 POSITION = re.compile(
@@ -21,17 +22,12 @@ POSITION = re.compile(
     r"BAN CHẤP HÀNH|BAN THƯỜNG VỤ|ỦY BAN|UỶ BAN|UBND)\b")
 
 
-def _upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-
-
 def is_anchor(seg: Segment) -> bool:
     """A segment that opens a signature block."""
     text = seg.text.strip()
     if AUTHORITY.match(text):
         return len(text) < 80
-    return bool(POSITION.match(text)) and _upper(text) and len(text) < 60
+    return bool(POSITION.match(text)) and mostly_capitals(text) and len(text) < 60
 
 
 def signature_start(row: Row, layout: PageLayout) -> bool:

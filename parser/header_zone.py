@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from parser.data import doc_types
 from parser.layout import PageLayout, Row, Segment
+from parser.text.repair import mostly_capitals
 
 # "Số:" followed by a serial, a blank, dots or a slash; OCR reads the label as "Sô", "Só", "Sổ"
 NUMBER_LABEL = re.compile(r"^\s*S[ốôóổo]\s*[:;.]?\s*(?=[\d/.…_\-]|$|\s)", re.I)
@@ -297,7 +298,7 @@ def _read_left(parts: HeaderParts, lines: list[Line]) -> None:
             below.insert(0, line)
             in_issuer = False
             continue
-        if number_at is None and (DATE_START.search(text) or not _upper(text)) and parts.issuer_lines:
+        if number_at is None and (DATE_START.search(text) or not mostly_capitals(text)) and parts.issuer_lines:
             in_issuer = False  # no number line: the issuer block ends where capitals end
         if in_issuer:
             parts.issuer_lines.append(line)
@@ -310,11 +311,6 @@ def _read_left(parts: HeaderParts, lines: list[Line]) -> None:
         elif VV_LINE.match(text) or (parts.summary_lines and not DATE_START.search(text)
                                      and line.top - parts.summary_lines[-1].top < 2.6 * max(line.size, 6.0)):
             parts.summary_lines.append(line)
-
-
-def _upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _after_summary(parts: HeaderParts, rows: list[Row], i: int, layout: PageLayout) -> int:
@@ -345,7 +341,7 @@ def _fallback_type_line(parts: HeaderParts, rows: list[Row], i: int, layout: Pag
     row = rows[i]
     x0, x1 = _row_span(row)
     text = row.text.strip()
-    if len(row.segments) == 1 and _upper(text) and _centred(x0, x1, layout, row.segments[0].size) \
+    if len(row.segments) == 1 and mostly_capitals(text) and _centred(x0, x1, layout, row.segments[0].size) \
             and not ADDRESSEES.match(text) and not MOTTO.search(text) and (row.segments[0].bold or parts.found):
         parts.type_line = Line(row.segments, i)
         return _read_title(parts, rows, i + 1, layout)
@@ -379,7 +375,7 @@ def _read_title(parts: HeaderParts, rows: list[Row], i: int, layout: PageLayout)
             seg.block >= 0 and previous.segments[0].block == seg.block)
         if not centred or ADDRESSEES.match(text) or BODY_START.match(text):
             break
-        if parts.title_lines and _upper(text) and not _upper(parts.title_lines[-1].text) and seg.bold:
+        if parts.title_lines and mostly_capitals(text) and not mostly_capitals(parts.title_lines[-1].text) and seg.bold:
             break  # capitals after a title in lower case: the issuing authority of a decision
         if parts.title_lines and previous.bold and not seg.bold and any(c.isalpha() for c in text):
             break  # the title's weight ends: an indented first line of the body is not the title's

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 from parser.extract.values import Found
+from parser.footer_zone import AUTHORITY
 from parser.segment import strip_rank
 from parser.text.repair import is_syllable
 from parser.text.document_text import TextRef
 
-AUTHORITY = re.compile(r"^\s*(T/?M|KT|TL|TUQ|Q)\s*[./]\s*\S", re.I)
 AUTHORITY_PREFIX = re.compile(r"^\s*(T/?M|KT|TL|TUQ|Q)\s*[./]\s*", re.I)
 NOT_A_NAME = re.compile(r"^\(|đã ký|ký tên|đóng dấu|\d", re.I)
 # blocks of people who prepare, record or check a document, not of the body that issues it

@@ -76,3 +76,9 @@ def join_split_letters(words: list[Word]) -> list[Word]:
 
 
 _SYMBOL_BREAK = re.compile(r"^\d+(/[\w.]+)*/[\w.]*[-/]$")
+
+
+def mostly_capitals(text: str) -> bool:
+    """Four in five letters in capitals: a heading, an issuer or a position line."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
