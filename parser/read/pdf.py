@@ -80,15 +80,6 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
             raise EncryptedError("Tệp PDF được đặt mật khẩu / the PDF is password-protected: send it unlocked") from exc
         raise DamagedFileError(f"Tệp PDF bị hỏng / the PDF is damaged: {exc}") from exc
     pages: list[Page] = []
-    namebuf = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    rect = raw.FS_RECTF()
-    # the per-character calls, bound once: this loop runs for every glyph of every page
-    rect_ref, ox_ref, oy_ref, flags_ref = ctypes.byref(rect), ctypes.byref(origin_x), ctypes.byref(origin_y), ctypes.byref(flags)
-    get_unicode, is_generated, get_box = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated, raw.FPDFText_GetLooseCharBox
-    get_origin, get_size, get_font = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize, raw.FPDFText_GetFontInfo
-    font_styles: dict[tuple[bytes, int], tuple[str, bool, bool]] = {}
     try:
         for index in range(len(pdf) if max_pages is None else min(len(pdf), max_pages)):
             try:
@@ -98,38 +89,7 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
                                        f"cannot be read: the PDF's structure is damaged") from exc
             width, height = page.get_size()
             textpage = page.get_textpage()
-            glyphs: list[Glyph] = []
-            hidden: list[Glyph] = []
-            unseen = _unseen_text(page, raw, width, height) if textpage.count_chars() else None
-            for i in range(textpage.count_chars()):
-                # one code point per pdfium char; get_text_range() is UTF-16, where a character beyond the BMP
-                # (a math italic 𝑄) takes two units and would shift every later index
-                code = get_unicode(textpage, i)
-                ch = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else ""
-                if not ch or ch in "\r\n":
-                    continue
-                if ch in "\x02\ufffe":  # pdfium reports a hyphen at a line end as U+0002 (U+FFFE in its text)
-                    ch = "-"
-                if is_generated(textpage, i) == 1:
-                    # pdfium guesses spaces where the text stream jumps, e.g. around
-                    # fallback-font letters drawn later; the gaps decide instead
-                    continue
-                get_box(textpage, i, rect_ref)  # the raw call: the helper costs a third of the loop
-                get_origin(textpage, i, ox_ref, oy_ref)
-                size = get_size(textpage, i)
-                get_font(textpage, i, namebuf, 128, flags_ref)
-                style = font_styles.get((namebuf.value, flags.value))
-                if style is None:
-                    name = namebuf.value.decode("latin-1", "replace")
-                    bold, italic = style_of(name)
-                    # PDF font flags: bit 7 italic, bit 19 force-bold
-                    style = (name, bold or bool(flags.value & 0x40000), italic or bool(flags.value & 0x40))
-                    font_styles[(namebuf.value, flags.value)] = style
-                glyph = Glyph(" " if ch.isspace() else ch, rect.left, height - origin_y.value, rect.right, size, *style)
-                if unseen is not None and unseen(raw.FPDFText_GetTextObject(textpage, i), glyph):
-                    hidden.append(glyph)
-                else:
-                    glyphs.append(glyph)
+            glyphs, hidden = _page_glyphs(page, textpage, raw, width, height)
             pages.append(_make_page(path, index + 1, width, height, glyphs, _has_widgets(page, raw), hidden))
             textpage.close()
             page.close()
@@ -138,12 +98,102 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
     return pages
 
 
+class _CharCalls:
+    """The pdfium functions of the per-character loop, bound to take plain addresses: ctypes then skips
+    pypdfium2's argument conversions, which cost more than the calls themselves (the loop runs 3x faster)."""
+
+    def __init__(self, raw):
+        v, i, d = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
+
+        def bind(fn, restype, *argtypes):
+            return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+        self.is_generated = bind(raw.FPDFText_IsGenerated, i, v, i)
+        self.text_object = bind(raw.FPDFText_GetTextObject, v, v, i)
+        self.loose_box = bind(raw.FPDFText_GetLooseCharBox, i, v, i, v)
+        self.origin = bind(raw.FPDFText_GetCharOrigin, i, v, i, v, v)
+        self.font_size = bind(raw.FPDFText_GetFontSize, d, v, i)
+        self.font_info = bind(raw.FPDFText_GetFontInfo, ctypes.c_ulong, v, i, v, ctypes.c_ulong, v)
+        self.unicode = bind(raw.FPDFText_GetUnicode, ctypes.c_uint, v, i)
+        self.render_mode = bind(raw.FPDFTextObj_GetTextRenderMode, i, v)
+
+
+_CALLS: _CharCalls | None = None
+
+
+def _char_texts(raw, calls: _CharCalls, handle: int, textpage, count: int) -> str | list[str]:
+    """Each pdfium character's text, read in one call. The buffer is UTF-16, where a character beyond
+    the BMP (a math italic 𝑄) takes two units; decoding pairs them again, so when the length comes out
+    as `count` every index matches. Otherwise (never seen) each character is asked for on its own."""
+    buf = ctypes.create_string_buffer((count + 1) * 2)
+    written = raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    text = buf.raw[: max(written - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
+    if len(text) == count:
+        return text
+    return [chr(c) if 0 < c < 0x110000 else "" for c in (calls.unicode(handle, i) for i in range(count))]
+
+
+def _page_glyphs(page, textpage, raw, width: float, height: float) -> tuple[list[Glyph], list[Glyph]]:
+    """The page's characters as glyphs: (seen, unseen). pdfium makes a text object of each text-showing
+    operation, with one font and size, so those are asked for once per object, not per character."""
+    global _CALLS
+    calls = _CALLS = _CALLS or _CharCalls(raw)
+    count = textpage.count_chars()
+    glyphs: list[Glyph] = []
+    hidden: list[Glyph] = []
+    if not count:
+        return glyphs, hidden
+    handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    unseen = _unseen_text(page, raw, calls, width, height)
+    rect = raw.FS_RECTF()
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    rect_at, ox_at, oy_at = ctypes.addressof(rect), ctypes.addressof(origin_x), ctypes.addressof(origin_y)
+    namebuf = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    name_at, flags_at = ctypes.addressof(namebuf), ctypes.addressof(flags)
+    is_generated, text_object, loose_box, char_origin = calls.is_generated, calls.text_object, calls.loose_box, calls.origin
+    objects: dict[int | None, tuple[float, str, bool, bool]] = {}
+
+    def font_of(i: int) -> tuple[float, str, bool, bool]:
+        calls.font_info(handle, i, name_at, 128, flags_at)
+        name = namebuf.value.decode("latin-1", "replace")
+        bold, italic = style_of(name)
+        # PDF font flags: bit 7 italic, bit 19 force-bold
+        return calls.font_size(handle, i), name, bold or bool(flags.value & 0x40000), italic or bool(flags.value & 0x40)
+
+    for i, ch in enumerate(_char_texts(raw, calls, handle, textpage, count)):
+        if not ch or ch in "\r\n\x00" or "\ud800" <= ch <= "\udfff":
+            continue
+        if ch in "\x02\ufffe":  # pdfium reports a hyphen at a line end as U+0002 (U+FFFE in its text)
+            ch = "-"
+        elif ch.isspace():
+            if is_generated(handle, i) == 1:
+                # pdfium guesses spaces where the text stream jumps, e.g. around fallback-font letters
+                # drawn later; the gaps decide instead (only spaces and line breaks are ever generated)
+                continue
+            ch = " "
+        obj = text_object(handle, i)
+        style = objects.get(obj) if obj else None
+        if style is None:
+            style = font_of(i)
+            if obj:
+                objects[obj] = style
+        loose_box(handle, i, rect_at)
+        char_origin(handle, i, ox_at, oy_at)
+        glyph = Glyph(ch, rect.left, height - origin_y.value, rect.right, *style)
+        if unseen is not None and unseen(obj, glyph):
+            hidden.append(glyph)
+        else:
+            glyphs.append(glyph)
+    return glyphs, hidden
+
+
 # an image covering this share of the page is a scan: text drawn before it lies underneath, unseen
 SCAN_COVER = 0.5
 _INVISIBLE = 3  # PDF text render mode 3: neither fill nor stroke (OCR layers of scanners and phone apps)
 
 
-def _unseen_text(page, raw, width: float, height: float):
+def _unseen_text(page, raw, calls: _CharCalls, width: float, height: float):
     """A test `(text object, glyph) -> bool`: whether a character is invisible (render mode 3) or
     drawn before a page-sized image that then covers it; None when the page has neither."""
     addr = lambda obj: ctypes.cast(obj, ctypes.c_void_p).value  # noqa: E731
@@ -168,13 +218,12 @@ def _unseen_text(page, raw, width: float, height: float):
     if not scans and not any(invisible.values()):
         return None  # a plain text page: no test per character (it costs a ctypes call for each)
 
-    def unseen(obj, glyph: Glyph) -> bool:
-        if not obj:
+    def unseen(key: int | None, glyph: Glyph) -> bool:
+        if not key:
             return False
-        key = addr(obj)
         mode = invisible.get(key)
-        if mode is None:
-            mode = invisible[key] = raw.FPDFTextObj_GetTextRenderMode(obj) == _INVISIBLE
+        if mode is None:  # a text object inside a form XObject
+            mode = invisible[key] = calls.render_mode(key) == _INVISIBLE
         if mode:
             return True
         place = order.get(key)
