@@ -14,7 +14,7 @@ from __future__ import annotations
 import ctypes
 
 from parser.errors import DamagedFileError, EncryptedError
-from parser.read.annotations import widget_glyphs
+from parser.read.annotations import WidgetReader
 from parser.read.pagemodel import Page, SourceDocument
 from parser.read.words import Glyph, style_of, words_from_glyphs
 from parser.text.legacy import decode_legacy_glyphs
@@ -32,11 +32,11 @@ def read_pdf(path: str, reader: str = "pdfium", max_pages: int | None = None) ->
     return SourceDocument(path=path, kind="pdf", pages=pages, reader=reader)
 
 
-def _make_page(path: str, number: int, width: float, height: float, glyphs: list[Glyph], has_widgets: bool,
+def _make_page(widgets: WidgetReader, number: int, width: float, height: float, glyphs: list[Glyph], has_widgets: bool,
                hidden: list[Glyph] | None = None) -> Page:
     # TCVN3 (.VnTime) / VNI (VNI-Times) fonts -> Unicode, per font; Unicode text passes as is
     glyphs = decode_legacy_glyphs(glyphs)
-    page = _make_visible_page(path, number, width, height, glyphs, has_widgets)
+    page = _make_visible_page(widgets, number, width, height, glyphs, has_widgets)
     if hidden:
         # text nobody sees (a scanner's OCR layer) forms words of its own, flagged so OCR can drop them
         extra = words_from_glyphs(decode_legacy_glyphs(hidden))
@@ -46,13 +46,13 @@ def _make_page(path: str, number: int, width: float, height: float, glyphs: list
     return page
 
 
-def _make_visible_page(path: str, number: int, width: float, height: float, glyphs: list[Glyph], has_widgets: bool) -> Page:
+def _make_visible_page(widgets: WidgetReader, number: int, width: float, height: float, glyphs: list[Glyph], has_widgets: bool) -> Page:
     if not has_widgets:
         return Page(number=number, width=width, height=height, words=words_from_glyphs(glyphs))
     # a stamped widget covers what the page printed beneath it ("tháng 4" stamped over with "5"),
     # and its glyphs form words of their own
     stamped = []
-    for _, own in widget_glyphs(path, number, height):
+    for _, own in widgets.glyphs(number, height):
         for w in own:
             # pdfminer's advance for stamped digits is too wide; a digit is about half an em
             w.x1 = min(w.x1, w.x0 + 0.55 * w.size)
@@ -80,6 +80,7 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
             raise EncryptedError("Tệp PDF được đặt mật khẩu / the PDF is password-protected: send it unlocked") from exc
         raise DamagedFileError(f"Tệp PDF bị hỏng / the PDF is damaged: {exc}") from exc
     pages: list[Page] = []
+    widgets = WidgetReader(path)
     try:
         for index in range(len(pdf) if max_pages is None else min(len(pdf), max_pages)):
             try:
@@ -90,10 +91,11 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
             width, height = page.get_size()
             textpage = page.get_textpage()
             glyphs, hidden = _page_glyphs(page, textpage, raw, width, height)
-            pages.append(_make_page(path, index + 1, width, height, glyphs, _has_widgets(page, raw), hidden))
+            pages.append(_make_page(widgets, index + 1, width, height, glyphs, _has_widgets(page, raw), hidden))
             textpage.close()
             page.close()
     finally:
+        widgets.close()
         pdf.close()
     return pages
 
@@ -259,7 +261,7 @@ def _read_pdfplumber(path: str, max_pages: int | None) -> list[Page]:
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
         raise DamagedFileError(f"Tệp PDF bị hỏng / the PDF is damaged: {exc}") from exc
     pages: list[Page] = []
-    with pdf:
+    with pdf, WidgetReader(path) as widgets:
         for index, page in enumerate(pdf.pages):
             if max_pages is not None and index >= max_pages:
                 break
@@ -270,6 +272,6 @@ def _read_pdfplumber(path: str, max_pages: int | None) -> list[Page]:
                 glyphs.append(Glyph(c["text"], c["x0"], baseline, c["x1"], c["size"], c["fontname"], bold, italic))
             has_widgets = any(str(resolve1(annot).get("Subtype")) == "/'Widget'"
                               for annot in resolve1(page.page_obj.annots) or [] if isinstance(resolve1(annot), dict))
-            pages.append(_make_page(path, index + 1, float(page.width), float(page.height), glyphs, has_widgets))
+            pages.append(_make_page(widgets, index + 1, float(page.width), float(page.height), glyphs, has_widgets))
             page.close()
     return pages

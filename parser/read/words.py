@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from operator import attrgetter
 
 from parser.read.pagemodel import Word
 
@@ -50,17 +51,20 @@ def style_of(fontname: str) -> tuple[bool, bool]:
 
 def _group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs whose baselines are close belong to one line."""
-    glyphs = sorted(glyphs, key=lambda g: g.baseline)
+    glyphs = sorted(glyphs, key=attrgetter("baseline"))
     lines: list[list[Glyph]] = []
     cur: list[Glyph] = []
     cur_mid = cur_size = 0.0
     for g in glyphs:
         mid = g.baseline
-        if cur and abs(mid - cur_mid) <= 0.3 * max(cur_size, g.size, 1.0):
+        drift = abs(mid - cur_mid)
+        # the tolerance is at least 0.3 pt: most glyphs of a line sit within it, without working it out
+        if cur and (drift <= 0.3 or drift <= 0.3 * max(cur_size, g.size, 1.0)):
             cur.append(g)
             # running mean keeps long lines with slight baseline drift together
             cur_mid += (mid - cur_mid) / len(cur)
-            cur_size = max(cur_size, g.size)
+            if g.size > cur_size:
+                cur_size = g.size
         else:
             if cur:
                 lines.append(cur)
@@ -73,33 +77,35 @@ def _group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
 def _flush(chars: list[Glyph], out: list[Word]) -> None:
     if not chars:
         return
-    text = "".join(c.text for c in chars)
+    text = "".join([c.text for c in chars])
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     if not text.strip():
         return
-    # one pass over the letters (this runs for every word of every page): box, and the majority's style and size
-    x0 = top = float("inf")
-    x1 = bottom = float("-inf")
-    bold = italic = 0
-    for c in chars:
-        x0 = min(x0, c.x0)
-        x1 = max(x1, c.x1)
-        top = min(top, c.baseline - 0.8 * c.size)
-        bottom = max(bottom, c.baseline + 0.22 * c.size)
-        bold += c.bold
-        italic += c.italic
-    sizes = sorted(c.size for c in chars)
-    out.append(Word(text=text, x0=x0, top=top, x1=x1, bottom=bottom, size=sizes[len(sizes) // 2],
-                    bold=bold * 2 >= len(chars), italic=italic * 2 >= len(chars), font=chars[0].font))
+    # this runs for every word of every page: built-in min/max over lists beat a loop of comparisons
+    sizes = sorted([c.size for c in chars])
+    n = len(chars)
+    bold = sum([c.bold for c in chars]) * 2 >= n
+    italic = sum([c.italic for c in chars]) * 2 >= n
+    out.append(Word(text=text, x0=min([c.x0 for c in chars]), top=min([c.baseline - 0.8 * c.size for c in chars]),
+                    x1=max([c.x1 for c in chars]), bottom=max([c.baseline + 0.22 * c.size for c in chars]),
+                    size=sizes[n // 2], bold=bold, italic=italic, font=chars[0].font))
+
+
+def _centre_if_combining(g: Glyph) -> float:
+    return (g.x0 + g.x1) / 2 if unicodedata.combining(g.text[:1]) else g.x0
 
 
 def words_from_glyphs(glyphs: list[Glyph]) -> list[Word]:
     """Group glyphs into lines, then split each line into words at spaces and wide gaps."""
     words: list[Word] = []
+    combining = unicodedata.combining
     for line in _group_lines([g for g in glyphs if g.x1 > g.x0 or g.text.isspace()]):
         # a combining mark drawn as its own glyph sorts by its centre, i.e. after its base letter
-        line.sort(key=lambda g: (g.x0 + g.x1) / 2 if unicodedata.combining(g.text[:1]) else g.x0)
+        if any(map(combining, "".join([g.text for g in line]))):
+            line.sort(key=_centre_if_combining)
+        else:
+            line.sort(key=attrgetter("x0"))
         chars: list[Glyph] = []
         prev: Glyph | None = None
         for g in line:
@@ -109,10 +115,10 @@ def words_from_glyphs(glyphs: list[Glyph]) -> list[Word]:
                 continue
             if prev is not None:
                 gap = g.x0 - prev.x1
-                if unicodedata.combining(g.text[:1]):
-                    gap = 0.0
-                # a space in Times-like fonts is ~0.25em; letters inside a word sit closer
-                if gap > WORD_GAP * max(g.size, prev.size, 1.0) or gap < -0.6 * max(g.size, 1.0):
+                # a space in Times-like fonts is ~0.25em; letters inside a word sit closer. Both limits
+                # scale with sizes of at least 1 pt, so a gap between them needs no closer look.
+                if (gap > WORD_GAP or gap < -0.6) and not combining(g.text[:1]) and (
+                        gap > WORD_GAP * max(g.size, prev.size, 1.0) or gap < -0.6 * max(g.size, 1.0)):
                     _flush(chars, words)
                     chars = []
             chars.append(g)
