@@ -35,3 +35,15 @@ def live_server(settings: Settings):
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def wait_for_accounts(url: str, limit_s: float = 30.0) -> None:
+    """Until the server has noticed that users now exist (it looks again at most every
+    service.access.USERS_CHECK_S): its pages then offer a login to an anonymous visitor."""
+    import httpx
+
+    deadline = time.monotonic() + limit_s
+    while 'id="login-link"' not in httpx.get(f"{url}/", timeout=30).text:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the server at {url} did not notice its new users within {limit_s:g} s")
+        time.sleep(0.2)

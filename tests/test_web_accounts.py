@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 
 from archive import open_store
 from service.config import Settings
-from tests.live_server import free_port, live_server
+from tests.live_server import free_port, live_server, wait_for_accounts
 from tests.test_web import ARTIFACTS, SEED, browser, wait_first_page_image  # noqa: F401  (fixtures)
 
 PASSWORD = "mat-khau-bien-tap"
@@ -34,6 +34,7 @@ def site(tmp_path_factory):
             store.set_password("vien", PASSWORD)
         finally:
             store.close()
+        wait_for_accounts(url)
         yield url, doc_id
 
 
