@@ -454,7 +454,9 @@ def plan(source: SourceDocument, mode: str, pdf=None) -> list[PageJob]:
         if mode != "always" and quality.usable and quality.letters >= 400 and quality.reads_well >= MIN_SYLLABLE_SHARE_OVER_IMAGE:
             continue  # a good text layer, in Vietnamese or another language: no need to look at the images
         cover = 0.0
-        if pdf is not None:
+        if page.image_cover is not None:  # the text reader saw the page's objects
+            cover = page.image_cover
+        elif pdf is not None:
             pdf_page = pdf[page.number - 1]
             cover, _ = image_cover(pdf_page, page.width, page.height)
             pdf_page.close()
@@ -651,7 +653,8 @@ def apply_ocr(source: SourceDocument, mode: str = "auto", settings: OcrSettings 
     """Replace the pages whose text layer is unusable by OCR pages (mode: auto | always | never)."""
     if mode == "never" or source.kind != "pdf":
         return source
-    pdf = _page_images(source.path)
+    # the planner looks at a page's images only when the text reader did not
+    pdf = _page_images(source.path) if any(p.image_cover is None for p in source.pages) else None
     try:
         jobs = plan(source, mode, pdf)
     finally:

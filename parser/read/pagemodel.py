@@ -53,6 +53,9 @@ class Page:
     content_x: tuple[float, float] | None = None
     # words taken out of the reading order because they belong to a received stamp (see `Word.stamp`)
     stamps: list[Word] = field(default_factory=list)
+    # share of the page under images and the largest one's pixels per inch, when the reader saw its objects
+    image_cover: float | None = None
+    image_ppi: float | None = None
 
 
 @dataclass(slots=True)

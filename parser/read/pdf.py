@@ -16,6 +16,7 @@ import ctypes
 from parser.errors import DamagedFileError, EncryptedError
 from parser.read.annotations import WidgetReader
 from parser.read.pagemodel import Page, SourceDocument
+from parser.read.pdf_objects import INVISIBLE, PageObjects, PdfiumCalls, address, page_objects, pdfium_calls
 from parser.read.words import Glyph, style_of, words_from_glyphs
 from parser.text.legacy import decode_legacy_glyphs
 
@@ -80,6 +81,7 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
             raise EncryptedError("Tệp PDF được đặt mật khẩu / the PDF is password-protected: send it unlocked") from exc
         raise DamagedFileError(f"Tệp PDF bị hỏng / the PDF is damaged: {exc}") from exc
     pages: list[Page] = []
+    calls = pdfium_calls(raw)
     widgets = WidgetReader(path)
     try:
         for index in range(len(pdf) if max_pages is None else min(len(pdf), max_pages)):
@@ -90,8 +92,11 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
                                        f"cannot be read: the PDF's structure is damaged") from exc
             width, height = page.get_size()
             textpage = page.get_textpage()
-            glyphs, hidden = _page_glyphs(page, textpage, raw, width, height)
-            pages.append(_make_page(widgets, index + 1, width, height, glyphs, _has_widgets(page, raw), hidden))
+            objects = page_objects(calls, address(page.raw), width, height)
+            glyphs, hidden = _page_glyphs(calls, objects, textpage, height)
+            made = _make_page(widgets, index + 1, width, height, glyphs, _has_widgets(page, raw), hidden)
+            made.image_cover, made.image_ppi = objects.image_cover, objects.image_ppi
+            pages.append(made)
             textpage.close()
             page.close()
     finally:
@@ -100,30 +105,7 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
     return pages
 
 
-class _CharCalls:
-    """The pdfium functions of the per-character loop, bound to take plain addresses: ctypes then skips
-    pypdfium2's argument conversions, which cost more than the calls themselves (the loop runs 3x faster)."""
-
-    def __init__(self, raw):
-        v, i, d = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
-
-        def bind(fn, restype, *argtypes):
-            return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
-
-        self.is_generated = bind(raw.FPDFText_IsGenerated, i, v, i)
-        self.text_object = bind(raw.FPDFText_GetTextObject, v, v, i)
-        self.loose_box = bind(raw.FPDFText_GetLooseCharBox, i, v, i, v)
-        self.origin = bind(raw.FPDFText_GetCharOrigin, i, v, i, v, v)
-        self.font_size = bind(raw.FPDFText_GetFontSize, d, v, i)
-        self.font_info = bind(raw.FPDFText_GetFontInfo, ctypes.c_ulong, v, i, v, ctypes.c_ulong, v)
-        self.unicode = bind(raw.FPDFText_GetUnicode, ctypes.c_uint, v, i)
-        self.render_mode = bind(raw.FPDFTextObj_GetTextRenderMode, i, v)
-
-
-_CALLS: _CharCalls | None = None
-
-
-def _char_texts(raw, calls: _CharCalls, handle: int, textpage, count: int) -> str | list[str]:
+def _char_texts(raw, calls: PdfiumCalls, handle: int, textpage, count: int) -> str | list[str]:
     """Each pdfium character's text, read in one call. The buffer is UTF-16, where a character beyond
     the BMP (a math italic 𝑄) takes two units; decoding pairs them again, so when the length comes out
     as `count` every index matches. Otherwise (never seen) each character is asked for on its own."""
@@ -135,18 +117,21 @@ def _char_texts(raw, calls: _CharCalls, handle: int, textpage, count: int) -> st
     return [chr(c) if 0 < c < 0x110000 else "" for c in (calls.unicode(handle, i) for i in range(count))]
 
 
-def _page_glyphs(page, textpage, raw, width: float, height: float) -> tuple[list[Glyph], list[Glyph]]:
+# (font name as pdfium gives it, PDF font flags) -> (name, bold, italic)
+_FONT_STYLES: dict[tuple[bytes, int], tuple[str, bool, bool]] = {}
+
+
+def _page_glyphs(calls: PdfiumCalls, objects: PageObjects, textpage, height: float) -> tuple[list[Glyph], list[Glyph]]:
     """The page's characters as glyphs: (seen, unseen). pdfium makes a text object of each text-showing
     operation, with one font and size, so those are asked for once per object, not per character."""
-    global _CALLS
-    calls = _CALLS = _CALLS or _CharCalls(raw)
+    raw = calls.raw
     count = textpage.count_chars()
     glyphs: list[Glyph] = []
     hidden: list[Glyph] = []
     if not count:
         return glyphs, hidden
-    handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
-    unseen = _unseen_text(page, raw, calls, width, height)
+    handle = address(textpage.raw)
+    unseen = _unseen_test(calls, objects)
     rect = raw.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     rect_at, ox_at, oy_at = ctypes.addressof(rect), ctypes.addressof(origin_x), ctypes.addressof(origin_y)
@@ -154,14 +139,18 @@ def _page_glyphs(page, textpage, raw, width: float, height: float) -> tuple[list
     flags = ctypes.c_int()
     name_at, flags_at = ctypes.addressof(namebuf), ctypes.addressof(flags)
     is_generated, text_object, loose_box, char_origin = calls.is_generated, calls.text_object, calls.loose_box, calls.origin
-    objects: dict[int | None, tuple[float, str, bool, bool]] = {}
+    styles: dict[int, tuple[float, str, bool, bool]] = {}  # text object -> (size, font, bold, italic)
 
-    def font_of(i: int) -> tuple[float, str, bool, bool]:
+    def style_at(i: int) -> tuple[float, str, bool, bool]:
         calls.font_info(handle, i, name_at, 128, flags_at)
-        name = namebuf.value.decode("latin-1", "replace")
-        bold, italic = style_of(name)
-        # PDF font flags: bit 7 italic, bit 19 force-bold
-        return calls.font_size(handle, i), name, bold or bool(flags.value & 0x40000), italic or bool(flags.value & 0x40)
+        key = (namebuf.value, flags.value)
+        font = _FONT_STYLES.get(key)
+        if font is None:
+            name = namebuf.value.decode("latin-1", "replace")
+            bold, italic = style_of(name)
+            # PDF font flags: bit 7 italic, bit 19 force-bold
+            font = _FONT_STYLES[key] = (name, bold or bool(flags.value & 0x40000), italic or bool(flags.value & 0x40))
+        return (calls.font_size(handle, i), *font)
 
     for i, ch in enumerate(_char_texts(raw, calls, handle, textpage, count)):
         if not ch or ch in "\r\n\x00" or "\ud800" <= ch <= "\udfff":
@@ -175,11 +164,11 @@ def _page_glyphs(page, textpage, raw, width: float, height: float) -> tuple[list
                 continue
             ch = " "
         obj = text_object(handle, i)
-        style = objects.get(obj) if obj else None
+        style = styles.get(obj) if obj else None
         if style is None:
-            style = font_of(i)
+            style = style_at(i)
             if obj:
-                objects[obj] = style
+                styles[obj] = style
         loose_box(handle, i, rect_at)
         char_origin(handle, i, ox_at, oy_at)
         glyph = Glyph(ch, rect.left, height - origin_y.value, rect.right, *style)
@@ -190,42 +179,19 @@ def _page_glyphs(page, textpage, raw, width: float, height: float) -> tuple[list
     return glyphs, hidden
 
 
-# an image covering this share of the page is a scan: text drawn before it lies underneath, unseen
-SCAN_COVER = 0.5
-_INVISIBLE = 3  # PDF text render mode 3: neither fill nor stroke (OCR layers of scanners and phone apps)
-
-
-def _unseen_text(page, raw, calls: _CharCalls, width: float, height: float):
+def _unseen_test(calls: PdfiumCalls, objects: PageObjects):
     """A test `(text object, glyph) -> bool`: whether a character is invisible (render mode 3) or
     drawn before a page-sized image that then covers it; None when the page has neither."""
-    addr = lambda obj: ctypes.cast(obj, ctypes.c_void_p).value  # noqa: E731
-    order: dict[int, int] = {}  # top-level text object -> its place in the drawing order
-    scans: list[tuple[int, float, float, float, float]] = []  # (place, left, top, right, bottom) from the page top
-    invisible: dict[int, bool] = {}
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    for k in range(raw.FPDFPage_CountObjects(page.raw) if hasattr(page, "raw") else 0):
-        obj = raw.FPDFPage_GetObject(page.raw, k)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_TEXT:
-            key = addr(obj)
-            order[key] = k
-            invisible[key] = raw.FPDFTextObj_GetTextRenderMode(obj) == _INVISIBLE
-        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
-            if not raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
-                continue
-            area = max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
-            if area >= SCAN_COVER * width * height:
-                scans.append((k, left.value, height - top.value, right.value, height - bottom.value))
-
+    order, invisible, scans = objects.order, objects.invisible, objects.scans
     if not scans and not any(invisible.values()):
-        return None  # a plain text page: no test per character (it costs a ctypes call for each)
+        return None  # a plain text page: no test per character
 
     def unseen(key: int | None, glyph: Glyph) -> bool:
         if not key:
             return False
         mode = invisible.get(key)
         if mode is None:  # a text object inside a form XObject
-            mode = invisible[key] = calls.render_mode(key) == _INVISIBLE
+            mode = invisible[key] = calls.render_mode(key) == INVISIBLE
         if mode:
             return True
         place = order.get(key)
