@@ -28,9 +28,31 @@ def render_scale(width_pt: float, height_pt: float, native_ppi: float | None) ->
     return min(max(dpi, MIN_DPI), MAX_DPI) / 72
 
 
+# rows converted at a time: small temporaries stay in the cache and in memory already mapped, where
+# whole-page ones (five of 17 MB for an A4 page at 300 dpi) cost more to allocate than to compute
+BAND = 128
+
+
 def to_gray(rgb: np.ndarray) -> np.ndarray:
-    r, g, b = (rgb[..., k].astype(np.uint16) for k in range(3))
-    return ((r * 77 + g * 150 + b * 29) >> 8).astype(np.uint8)
+    gray = np.empty(rgb.shape[:2], np.uint8)
+    for y in range(0, rgb.shape[0], BAND):
+        band = rgb[y:y + BAND].astype(np.uint16)
+        gray[y:y + BAND] = (band[..., 0] * 77 + band[..., 1] * 150 + band[..., 2] * 29) >> 8
+    return gray
+
+
+def coloured_ink(rgb: np.ndarray, colours: str, strength: int) -> np.ndarray:
+    """Where one channel stands more than `strength` above the other two: red, and blue unless
+    `colours` is "red"."""
+    mask = np.empty(rgb.shape[:2], bool)
+    for y in range(0, rgb.shape[0], BAND):
+        band = rgb[y:y + BAND].astype(np.int16)
+        r, g, b = band[..., 0], band[..., 1], band[..., 2]
+        m = (r - np.maximum(g, b)) > strength
+        if "blue" in colours:
+            m |= (b - np.maximum(r, g)) > strength
+        mask[y:y + BAND] = m
+    return mask
 
 
 def drop_ink(rgb: np.ndarray, colours: str = "red+blue", strength: int = 40) -> np.ndarray:
@@ -45,21 +67,27 @@ def drop_ink(rgb: np.ndarray, colours: str = "red+blue", strength: int = 40) -> 
     gray = to_gray(rgb)
     if colours == "none":
         return gray
-    r = rgb[..., 0].astype(np.int16)
-    g = rgb[..., 1].astype(np.int16)
-    b = rgb[..., 2].astype(np.int16)
-    coloured = (r - np.maximum(g, b)) > strength
-    if "blue" in colours:
-        coloured |= (b - np.maximum(r, g)) > strength
-    if not coloured.any():
+    coloured = coloured_ink(rgb, colours, strength)
+    rows, cols = np.flatnonzero(coloured.any(axis=1)), np.flatnonzero(coloured.any(axis=0))
+    if not len(rows):
         return gray
-    grown = coloured.copy()
+    h, w = coloured.shape
+    # the ink's box with a clear pixel around it, where all the work happens (stamps and signatures
+    # are a small part of a page); ink on the page's edge takes the whole page
+    y0, y1, x0, x1 = rows[0] - 1, rows[-1] + 2, cols[0] - 1, cols[-1] + 2
+    if y0 < 0 or x0 < 0 or y1 > h or x1 > w:
+        y0, y1, x0, x1 = 0, h, 0, w
+    ink = coloured[y0:y1, x0:x1]
+    grown = ink.copy()
     for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, -1), (1, -1), (-1, 1)):
-        grown |= np.roll(np.roll(coloured, dy, axis=0), dx, axis=1)
+        grown |= np.roll(np.roll(ink, dy, axis=0), dx, axis=1)
+    box = rgb[y0:y1, x0:x1].astype(np.int16)
+    r, g, b = box[..., 0], box[..., 1], box[..., 2]
     hi = np.maximum(np.maximum(r, g), b)
     lo = np.minimum(np.minimum(r, g), b)
-    black = ((hi - lo) < 60) & (gray < 110)
-    gray[grown & ~black] = 255
+    area = gray[y0:y1, x0:x1]
+    black = ((hi - lo) < 60) & (area < 110)
+    area[grown & ~black] = 255
     return gray
 
 
