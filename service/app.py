@@ -56,14 +56,16 @@ def _ocr_engine_ready() -> tuple[bool, str]:
 
 
 def _serve_docs_offline(app: FastAPI) -> None:
-    """OpenAPI docs at /docs with Swagger UI's files from the swagger-ui-bundle package, not from a CDN: only the
-    three files the page loads (no demo page, no source maps), and our own start-up script (no inline script)."""
+    """OpenAPI docs at /docs with Swagger UI's files from the swagger-ui-py package (Swagger UI 5, which reads the
+    OpenAPI 3.1 that FastAPI writes), not from a CDN: only the three files the page loads (no demo page, no
+    source maps), and our own start-up script (no inline script)."""
+    from importlib.util import find_spec
     from pathlib import Path as FilePath
 
-    import swagger_ui_bundle
     from fastapi.responses import FileResponse, HTMLResponse
 
-    folder = FilePath(swagger_ui_bundle.swagger_ui_path)
+    spec = find_spec("swagger_ui")  # its files, without importing the package (its Python side is not used)
+    folder = FilePath(next(iter(spec.submodule_search_locations))) / "static"
 
     @app.get("/static/swagger/{name}", include_in_schema=False)
     def swagger_file(name: str):
