@@ -210,6 +210,40 @@ def test_drop_ink_keeps_black_text_and_drops_the_stamp():
     assert im.drop_ink(rgb, "red")[155, 100] < 128  # blue kept when only red is dropped
 
 
+def _lines_image(rows: list[str]) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """A white page with one printed line per row, and each line's box."""
+    img = Image.new("L", (1400, 200 + 60 * len(rows)), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(str(FONT), 30)
+    boxes = []
+    for i, text in enumerate(rows):
+        boxes.append(tuple(int(v) for v in draw.textbbox((100, 100 + 60 * i), text, font=font)))
+        draw.text((100, 100 + 60 * i), text, fill=0, font=font)
+    return np.asarray(img).copy(), boxes
+
+
+def test_a_line_no_word_covers_is_found_and_rules_are_not():
+    from parser.read.ocr_coverage import uncovered_bands
+
+    gray, boxes = _lines_image(["Số: 149/KH-LĐLĐ", "Hà Nội, ngày 12 tháng 5 năm 2023", "Kế hoạch tổ chức phong trào"])
+    assert uncovered_bands(gray, boxes) == []
+    [(x0, y0, x1, y1)] = uncovered_bands(gray, boxes[:1] + boxes[2:])  # the date row was not read
+    assert y0 <= boxes[1][1] and y1 >= boxes[1][3] and x0 <= boxes[1][0] and x1 >= boxes[1][2]
+    assert y1 < boxes[2][3]  # only that line, not its neighbours
+    gray[:, 1300:1304] = 0  # a frame's edge down the page
+    gray[60:64, :] = 0  # and a rule across it
+    gray[340, 700] = 0  # a speck
+    assert uncovered_bands(gray, boxes) == []
+
+
+def test_a_row_the_page_layout_drops_is_read_again():
+    """The number and date row of this certified copy, with its handwritten digits cleaned away, is lost by
+    Tesseract's page layout; read again on its own it gives the place and the year."""
+    doc = parse(CORPUS / "rd-bca-cv-4409-c04-2025.pdf", ParseOptions())
+    assert doc.place and doc.place.value == "Hà Nội"
+    assert doc.number is None or doc.number.confidence < 0.5  # the handwritten serial stays doubtful
+
+
 @pytest.mark.parametrize("word, prev, nxt, want", [
     ("thĩ", "", "đua", "thi"),  # a tone Tesseract doubted (it gives such words low confidence)
     ("biểỂu", "", "", "biểu"),  # a letter read twice

@@ -31,6 +31,7 @@ import numpy as np
 
 from parser.errors import MissingDependencyError
 from parser.read import image as im
+from parser.read.ocr_coverage import uncovered_bands
 from parser.read.pagemodel import Page, SourceDocument, Word
 from parser.read.quality import MIN_LETTERS, TextQuality, page_quality
 from parser.text.ocr_repair import EDGE, lexicon, repair_words
@@ -282,8 +283,39 @@ def recognize(page: PageImage, tessdata: str, settings: OcrSettings) -> tuple[li
             raws = [r for r in raws if id(r) not in replaced]
             # nor what another line already read
             raws[at:at] = [r for r in again if not any(_inside(r.box, o.box) for o in raws)]
+    if settings.reread:
+        raws = _read_uncovered(api, RIL, tesserocr, gray, raws, deadline)
     api.Clear()
     return _to_words([r for r in raws if not _junk(r)], gray, page.scale), True
+
+
+def _letters(raws: list[_Raw]) -> int:
+    return sum(c.isalnum() for r in raws for c in r.text)
+
+
+def _read_uncovered(api, RIL, tesserocr, gray: np.ndarray, raws: list[_Raw], deadline: float | None) -> list[_Raw]:
+    """Lines the page layout dropped (parser.read.ocr_coverage), each read again as a block of text. A band's
+    reading replaces the page's words inside it when it reads more, and reads it with some confidence."""
+    for x0, y0, x1, y1 in uncovered_bands(gray, [r.box for r in raws]):
+        left = (deadline - time.monotonic()) if deadline else 0.0
+        if deadline and left <= 0:
+            break
+        api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
+        api.SetRectangle(x0, y0, x1 - x0, y1 - y0)
+        if not (api.Recognize(int(left * 1000)) if deadline else api.Recognize()):
+            continue
+        # words of this band (the crop reaches into the lines around it), not the table rules read as `|`
+        got = [r for ln in _raw_words(api, RIL) for r in ln
+               if y0 <= (r.box[1] + r.box[3]) / 2 <= y1 and r.text.strip("|¦")]
+        if not any(any(c.isalnum() for c in r.text) for r in got) or _mean_conf(got) < LOW_CONFIDENCE:
+            continue  # a signature's strokes, a smudge
+        inside = {id(r) for r in raws if x0 <= (r.box[0] + r.box[2]) / 2 <= x1 and y0 <= (r.box[1] + r.box[3]) / 2 <= y1}
+        if _letters(got) <= _letters([r for r in raws if id(r) in inside]):
+            continue
+        kept = [r for r in raws if id(r) not in inside]
+        at = next((i for i, r in enumerate(kept) if r.box[1] >= y0), len(kept))
+        raws = kept[:at] + got + kept[at:]
+    return raws
 
 
 def _junk(r: _Raw) -> bool:
