@@ -78,12 +78,17 @@ def _warm_worker() -> None:
     pipeline()
 
 
-def _parse_in_worker(path: str, options: ParseOptions):
-    """In the worker process: the document, or ("error", exit code, message) for a failure a user can act on."""
+def _parse_to_json(path: str, options: ParseOptions, indent: int | None) -> str:
     from parser import parse
 
+    return parse(path, options).model_dump_json(indent=indent)
+
+
+def _parse_in_worker(path: str, options: ParseOptions, indent: int | None):
+    """In the worker process: the document's JSON (text pickles at no cost, and this process then needs no
+    models), or ("error", exit code, message) for a failure a user can act on."""
     try:
-        return parse(path, options)
+        return _parse_to_json(path, options, indent)
     except VanbanError as exc:
         return ("error", int(exc.exit_code), exc.message)
 
@@ -104,12 +109,11 @@ class _Parser:
         self.timeout_s = timeout_s if timeout_s and timeout_s > 0 else 0.0
         self._pool = None
 
-    def parse(self, path: str, options: ParseOptions):
+    def parse(self, path: str, options: ParseOptions, indent: int | None = 1) -> str:
+        """The document's JSON."""
         if not self.timeout_s or os.environ.get("VANBAN_DEBUG"):
-            from parser import parse
-
             try:
-                return parse(path, options)
+                return _parse_to_json(path, options, indent)
             except VanbanError as exc:
                 raise _Failed(exc.exit_code, exc.message) from None
         from concurrent.futures import TimeoutError as FutureTimeout
@@ -126,7 +130,7 @@ class _Parser:
             except VanbanError as exc:
                 raise _Failed(exc.exit_code, exc.message) from None
             self._pool = ProcessPool(max_workers=1, initializer=_warm_worker)
-        future = self._pool.schedule(_parse_in_worker, args=(path, options), timeout=self.timeout_s)
+        future = self._pool.schedule(_parse_in_worker, args=(path, options, indent), timeout=self.timeout_s)
         try:
             result = future.result()
         except FutureTimeout:
@@ -173,7 +177,7 @@ def _parse_files(args, options, files, missing, codes, runner) -> int:
     show_progress = len(files) > 1
     for k, path in enumerate(files, 1):
         try:
-            doc = runner.parse(str(path), options)
+            data = runner.parse(str(path), options, indent=None if (not out_dir and len(files) > 1) else 1)
         except _Failed as exc:
             _say(f"{path}: {exc.message}")
             codes.append(exc.code)
@@ -184,7 +188,6 @@ def _parse_files(args, options, files, missing, codes, runner) -> int:
             _say(f"{path}: Lỗi nội bộ khi đọc tệp / internal error while reading the file ({type(exc).__name__}: {exc})")
             codes.append(ExitCode.internal)
             continue
-        data = doc.model_dump_json(indent=None if (not out_dir and len(files) > 1) else 1)
         if out_dir:
             _write_atomically(out_dir / _output_name(path, used), data)
         else:
