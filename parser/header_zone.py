@@ -33,7 +33,18 @@ MOTTO = re.compile(r"CỘNG\s*H[ÒOÓ]A|XÃ HỘI CHỦ NGHĨA|Độc\s*lập|H�
                    r"^\s*ĐOÀN THANH NIÊN CỘNG SẢN", re.I)
 DRAFT = re.compile(r"^\s*[(\[]?\s*(DỰ THẢO|Dự thảo)(\s*(lần|\d).*)?[)\]]?\s*$")
 MARK = re.compile(r"^\s*(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN|TUYỆT MẬT|TỐI MẬT|MẬT)\s*$")
-VV_LINE = re.compile(r"^\s*(V/v|V/V|Về việc)\b", re.I)
+# a letter's summary: `V/v`, `Về việc`, and how OCR reads the slash (`Vlv`, `V|v`, `V1v`, `V/y`) or loses it
+# into the capital's mark (`VÀ tham gia ...`: an upper-case `VÀ` before a lower-case word, which `và` never is
+# at the head of a line under the number)
+_SUMMARY = re.compile(r"^\s*(?:[Vv]\s?[/|lI1\\]\s?[vVy]\b|(?i:về\s+việc)\b|VÀ(?=\s+(\w)))")
+
+
+def summary_prefix(text: str) -> re.Match | None:
+    """The `V/v` (or `Về việc`) that opens a letter's summary line, as printed or as OCR read it."""
+    m = _SUMMARY.match(text)
+    if m and m.group(1) is not None and not m.group(1).islower():
+        return None
+    return m
 DECORATION = re.compile(r"^[\s*_\-–—=.·•~]+$")
 ADDRESSEES = re.compile(r"^\s*Kính\s+gửi\b", re.I)
 BODY_START = re.compile(r"^\s*(Căn\s+cứ|Thực\s+hiện|Xét\s+đề\s+nghị|Theo\s+đề\s+nghị|Kính\s+gửi|Hôm\s+nay|Vào\s+(lúc|hồi))\b", re.I)
@@ -294,7 +305,7 @@ def _read_left(parts: HeaderParts, lines: list[Line]) -> None:
             continue
         if MOTTO.search(text) or STAMP_TEXT.match(text):
             continue
-        if VV_LINE.match(text):
+        if summary_prefix(text):
             below.insert(0, line)
             in_issuer = False
             continue
@@ -308,7 +319,7 @@ def _read_left(parts: HeaderParts, lines: list[Line]) -> None:
         text = line.text
         if DRAFT.match(text) or MARK.match(text):
             parts.mark_lines.append(line)
-        elif VV_LINE.match(text) or (parts.summary_lines and not DATE_START.search(text)
+        elif summary_prefix(text) or (parts.summary_lines and not DATE_START.search(text)
                                      and line.top - parts.summary_lines[-1].top < 2.6 * max(line.size, 6.0)):
             parts.summary_lines.append(line)
 

@@ -123,3 +123,16 @@ def test_values_read_with_low_confidence_are_flagged():
                        signer=Signer(name=TextValue(value="Nguyễn Văn An", page=1, confidence=0.5)))
     flagged = {w.field for w in validate(doc).warnings if "độ tin cậy thấp" in w.message}
     assert flagged == {"number", "signer.name"}
+
+
+def test_a_letters_summary_is_known_as_printed_and_as_ocr_reads_it():
+    from parser.header_zone import summary_prefix
+
+    for line, rest in [("V/v tham gia ý kiến", " tham gia ý kiến"), ("v/v: góp ý dự thảo", ": góp ý dự thảo"),
+                       ("Về việc triển khai", " triển khai"), ("VỀ VIỆC TRIỂN KHAI", " TRIỂN KHAI"),
+                       ("Vlv tham gia", " tham gia"), ("V|v chuẩn bị", " chuẩn bị"), ("V/y đề nghị", " đề nghị"),
+                       ("VÀ tham gia ý kiến vào Dự thảo", " tham gia ý kiến vào Dự thảo")]:
+        m = summary_prefix(line)
+        assert m and line[m.end():] == rest, line
+    for line in ("VÀ CÁC ĐƠN VỊ TRỰC THUỘC", "và các đơn vị", "Vận động toàn dân", "Việt Nam", "Về đích"):
+        assert summary_prefix(line) is None, line

@@ -241,6 +241,9 @@ def test_a_row_the_page_layout_drops_is_read_again():
     Tesseract's page layout; read again on its own it gives the place and the year."""
     doc = parse(CORPUS / "rd-bca-cv-4409-c04-2025.pdf", ParseOptions())
     assert doc.place and doc.place.value == "Hà Nội"
+    # its summary's `V/v` comes out of OCR as `VÀ`: still a letter (công văn) with its summary as the title
+    assert doc.doc_type and doc.doc_type.value == "Công văn"
+    assert doc.title and doc.title.value.startswith("tham gia ý kiến vào Dự thảo Hồ sơ")
     assert doc.number is None or doc.number.confidence < 0.5  # the handwritten serial stays doubtful
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from parser.data import doc_types
 from parser.extract.values import Found
+from parser.header_zone import summary_prefix
 from parser.segment import Structure
 from parser.text.document_text import TextRef
 
@@ -154,7 +155,8 @@ def type_and_title(st: Structure) -> tuple[Found | None, Found | None]:
         if st.summary_lines:
             title = _join(st.summary_lines)
             if title:
-                stripped = re.sub(r"^\s*(V/v|Về việc)\s*:?\s*", "", title.value, flags=re.I)
+                prefix = summary_prefix(title.value)
+                stripped = title.value[prefix.end():].lstrip(" :") if prefix else title.value
                 title = Found(stripped, title.end - len(stripped), title.end)
             return Found("Công văn", -1, -1), title
         return None, None
