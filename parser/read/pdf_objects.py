@@ -25,7 +25,7 @@ class PdfiumCalls:
     """The pdfium functions of the hot loops, taking and returning plain addresses (ints)."""
 
     def __init__(self, raw):
-        v, i, d, f = ctypes.c_void_p, ctypes.c_int, ctypes.c_double, ctypes.c_float
+        v, i, d = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
 
         def bind(fn, restype, *argtypes):
             return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
@@ -47,21 +47,22 @@ class PdfiumCalls:
         self.bounds = bind(raw.FPDFPageObj_GetBounds, i, v, v, v, v, v)
         self.pixel_size = bind(raw.FPDFImageObj_GetImagePixelSize, i, v, v, v)
         self.text, self.image, self.form = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
-        self._box = (f * 4)()
-        self._box_at = [ctypes.addressof(self._box) + k * ctypes.sizeof(f) for k in range(4)]
-        self._px = (ctypes.c_uint * 2)()
-        self._px_at = [ctypes.addressof(self._px), ctypes.addressof(self._px) + ctypes.sizeof(ctypes.c_uint)]
 
+    # (their buffers are made per call: one PdfiumCalls serves every thread, and these run once per image)
     def object_bounds(self, obj: int) -> tuple[float, float, float, float] | None:
         """(left, bottom, right, top) in PDF page coordinates, None when pdfium cannot place it."""
-        if not self.bounds(obj, *self._box_at):
+        box = (ctypes.c_float * 4)()
+        at, size = ctypes.addressof(box), ctypes.sizeof(ctypes.c_float)
+        if not self.bounds(obj, at, at + size, at + 2 * size, at + 3 * size):
             return None
-        return tuple(self._box)
+        return tuple(box)
 
     def image_pixels(self, obj: int) -> tuple[int, int] | None:
-        if not self.pixel_size(obj, *self._px_at):
+        px = (ctypes.c_uint * 2)()
+        at = ctypes.addressof(px)
+        if not self.pixel_size(obj, at, at + ctypes.sizeof(ctypes.c_uint)):
             return None
-        return self._px[0], self._px[1]
+        return px[0], px[1]
 
 
 _CALLS: PdfiumCalls | None = None
