@@ -129,3 +129,19 @@ def test_text_after_a_non_bmp_character():
     """A math italic 𝑄 is two UTF-16 units to pdfium: the characters after it must keep their own text."""
     path = CORPUS / "lc-panm-cua-dn-duy-hieu-mo-da-xuan-hoa.pdf"
     check_page(read(path, "pdfium", 16).pages[15], read(path, "pdfplumber", 16).pages[15])
+
+
+@pytest.mark.parametrize("text, remap, want", [
+    # a glyph mapped to U+0000 is no character (pdfium's one-call text writes it as U+FFFE, its line-end hyphen)
+    (b"abZcd efZ gh", {"Z": "0000"}, ["ab", "cd", "ef", "gh"]),
+    # what pdfium reports for a hyphen at a line end, either way, is a hyphen
+    (b"aXb cYd", {"X": "0002", "Y": "FFFE"}, ["a-b", "c-d"]),
+    # a character beyond the BMP (two UTF-16 units, two pdfium characters) is one letter of its own
+    (b"AB Q CD Q", {"Q": "D835DC44"}, ["AB", "𝑄", "CD", "𝑄"]),
+])
+def test_characters_pdfium_reports_in_odd_ways(tmp_path, text, remap, want):
+    from tests.tiny_pdf import one_page, to_unicode
+
+    path = tmp_path / "odd.pdf"
+    path.write_bytes(one_page(text, to_unicode(remap)))
+    assert [w.text for w in read_pdf(str(path)).pages[0].words] == want

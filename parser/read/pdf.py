@@ -106,15 +106,24 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
 
 
 def _char_texts(raw, calls: PdfiumCalls, handle: int, textpage, count: int) -> str | list[str]:
-    """Each pdfium character's text, read in one call. The buffer is UTF-16, where a character beyond
-    the BMP (a math italic 𝑄) takes two units; decoding pairs them again, so when the length comes out
-    as `count` every index matches. Otherwise (never seen) each character is asked for on its own."""
+    """Each pdfium character's text, read in one call when that lines up with the character indices.
+
+    pdfium stores a character beyond the BMP (a math italic 𝑄) as two characters, its UTF-16 surrogates;
+    decoding the one-call buffer pairs them into one, so the length no longer matches and each character
+    is asked for on its own: a pair then becomes one glyph, in the first half's box.
+    """
     buf = ctypes.create_string_buffer((count + 1) * 2)
     written = raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
     text = buf.raw[: max(written - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
     if len(text) == count:
         return text
-    return [chr(c) if 0 < c < 0x110000 else "" for c in (calls.unicode(handle, i) for i in range(count))]
+    codes = [calls.unicode(handle, i) for i in range(count)]
+    chars = [chr(c) if 0 < c < 0x110000 else "" for c in codes]
+    for i in range(count - 1):
+        if 0xD800 <= codes[i] < 0xDC00 and 0xDC00 <= codes[i + 1] < 0xE000:
+            chars[i] = chr(0x10000 + ((codes[i] - 0xD800) << 10) + (codes[i + 1] - 0xDC00))
+            chars[i + 1] = ""
+    return chars
 
 
 # (font name as pdfium gives it, PDF font flags) -> (name, bold, italic)
@@ -156,6 +165,8 @@ def _page_glyphs(calls: PdfiumCalls, objects: PageObjects, textpage, height: flo
         if not ch or ch in "\r\n\x00" or "\ud800" <= ch <= "\udfff":
             continue
         if ch in "\x02\ufffe":  # pdfium reports a hyphen at a line end as U+0002 (U+FFFE in its text)
+            if ch == "\ufffe" and calls.unicode(handle, i) == 0:
+                continue  # a glyph mapped to U+0000, which the one-call text also writes as U+FFFE
             ch = "-"
         elif ch.isspace():
             if is_generated(handle, i) == 1:
