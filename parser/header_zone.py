@@ -27,8 +27,11 @@ from parser.text.repair import mostly_capitals
 # "Số:" followed by a serial, a blank, dots or a slash; OCR reads the label as "Sô", "Só", "Sổ"
 NUMBER_LABEL = re.compile(r"^\s*S[ốôóổo]\s*[:;.]?\s*(?=[\d/.…_\-]|$|\s)", re.I)
 LABELLED_NUMBER = re.compile(r"^\s*S[ốôóổ]\s*:", re.I)
-DATE_START = re.compile(r"(?:^|,)\s*ngày\b|ngày\s*[\d.…_ ]*\s*tháng", re.I)
-DATE_COMPLETE = re.compile(r"năm\s*\d{4}", re.I)
+# the place-date line: `ngày 15 tháng 3 năm 2024` (Decree 30), and after a place's comma the forms offices also
+# print: `15 tháng 3 năm 2024`, `tháng 3 năm 2024`, `15/3/2024`, `ngày 15/03/2024`
+DATE_START = re.compile(r"(?:^|,)\s*ngày\b|ngày\s*[\d.…_ ]*\s*tháng|,\s*(?:\d{1,2}\s*)?tháng\s*[\d.…_ ]*\s*năm\b"
+                        r"|,\s*(?:ngày\s*)?\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}\s*\.?\s*$", re.I)
+DATE_COMPLETE = re.compile(r"năm\s*\d{4}|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}", re.I)
 MOTTO = re.compile(r"CỘNG\s*H[ÒOÓ]A|XÃ HỘI CHỦ NGHĨA|Độc\s*lập|Hạnh\s*phúc|^\s*VIỆT NAM\s*$|ĐẢNG CỘNG SẢN|ĐOÀN TNCS|"
                    r"^\s*ĐOÀN THANH NIÊN CỘNG SẢN", re.I)
 DRAFT = re.compile(r"^\s*[(\[]?\s*(DỰ THẢO|Dự thảo)(\s*(lần|\d).*)?[)\]]?\s*$")

@@ -16,9 +16,13 @@ SYMBOL = re.compile(r"^(?:/\s*\d{4}\s*)?[/-]\s*[A-ZĐ][\w.&]*(?:\s*[/-]\s*[\wĐ�
 # "Hà Nội, ngày 05 tháng 01 năm 2020"; the comma is sometimes missing, the day or month blank or handwritten
 PLACE = r"(?:^|(?<=\s))(?P<place>[^,\d()]{2,40}?)\s*,?\s*"
 DATE = r"ngày\s*(?P<day>\d{1,2})?\D{0,6}?\s*tháng\s*(?P<month>\d{1,2})?\D{0,6}?\s*năm\s*(?P<year>\d{4})"
-PLACE_DATE = re.compile(PLACE + DATE, re.I)
+# what offices print instead, after the place's comma: no `ngày`, a month without its day, digits
+NO_DAY_WORD = r",\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})\s*năm\s*(?P<year>\d{4})"
+NUMERIC = r",\s*(?:ngày\s*)?(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>\d{4})"
+PLACE_DATES = [re.compile(PLACE + DATE, re.I), re.compile(PLACE.replace(r"\s*,?\s*", "") + NO_DAY_WORD, re.I),
+               re.compile(PLACE.replace(r"\s*,?\s*", "") + NUMERIC, re.I)]
 DATE_ONLY = re.compile(DATE, re.I)
-PLACE_ONLY = re.compile(PLACE + r"ngày\b", re.I)
+PLACE_ONLY = re.compile(PLACE + r"(?:ngày\b|,?\s*(?:\d{1,2}\s*)?tháng\b|,\s*(?:ngày\s*)?\d{1,2}\s*[/.-])", re.I)
 TYPE_NAMES = sorted({name.upper(): name for name in doc_types().values()}.items(), key=lambda kv: -len(kv[0]))
 URGENCY = re.compile(r"\b(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN)\b")
 SECRECY = re.compile(r"\b(TUYỆT MẬT|TỐI MẬT|MẬT)\b")
@@ -82,9 +86,13 @@ def place_and_date(st: Structure) -> tuple[Found | None, Found | None, list[str]
     warnings: list[str] = []
     if line is None:
         return None, None, warnings
-    m = PLACE_DATE.search(line.text) or DATE_ONLY.search(line.text)
+    m = next((m for pattern in PLACE_DATES if (m := pattern.search(line.text))), None) or DATE_ONLY.search(line.text)
     pm = m if m is not None and "place" in m.re.groupindex else PLACE_ONLY.search(line.text)
     place = Found(pm.group("place").strip(), line.start + pm.start("place"), line.start + pm.end("place")) if pm else None
+    if m is not None and m.group("month") and not m.group("day") and not re.search(r"ngày", line.text, re.I):
+        warnings.append(f"Dòng ngày tháng chỉ ghi tháng và năm / the date line gives only the month and year: "
+                        f"{line.text.strip()}")
+        return place, None, warnings
     if m is None or not (m.group("day") and m.group("month")):
         gap = re.search(r"ngày(.*?)tháng", line.text, re.I)
         if m is None or not (gap and re.fullmatch(r"[\s.…_]*", gap.group(1))):
@@ -97,7 +105,7 @@ def place_and_date(st: Structure) -> tuple[Found | None, Found | None, list[str]
         warnings.append(f"Ngày ban hành không hợp lệ / the date of issue is not a real date: {m.group(0)}")
         return place, None, warnings
     raw_start = line.text.lower().rfind("ngày", m.start(), m.start("day"))
-    raw = line.text[raw_start:m.end("year")]
+    raw = line.text[raw_start if raw_start >= 0 else m.start("day"):m.end("year")]
     return place, Found(iso, line.start + m.start("day"), line.start + m.end("year"), raw=raw), warnings
 
 
