@@ -9,7 +9,9 @@ import pytest
 from parser import parse
 from parser.options import ParseOptions
 
-FONTS = Path("/usr/share/fonts/truetype/liberation2")
+# Liberation 2 (Times New Roman's metrics): its own folder on Debian 12 (fonts-liberation2), fonts-liberation's on 13
+FONTS = next((d for d in (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"))
+              if (d / "LiberationSerif-Regular.ttf").exists()), Path("/usr/share/fonts/truetype/liberation2"))
 
 
 def plan_pdf(path: Path, date_line: str) -> Path:
@@ -19,7 +21,10 @@ def plan_pdf(path: Path, date_line: str) -> Path:
     from reportlab.pdfgen import canvas
 
     for name, style in (("T", "Regular"), ("TB", "Bold"), ("TI", "Italic")):
-        pdfmetrics.registerFont(TTFont(name, str(FONTS / f"LiberationSerif-{style}.ttf")))
+        font = FONTS / f"LiberationSerif-{style}.ttf"
+        if not font.exists():
+            pytest.fail(f"{font} is missing: apt-get install fonts-liberation fonts-liberation2")
+        pdfmetrics.registerFont(TTFont(name, str(font)))
     c = canvas.Canvas(str(path), pagesize=A4)
     width, height = A4
 
