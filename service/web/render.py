@@ -36,7 +36,9 @@ def _render_pdf(path: str, page_number: int, width_px: int):
         pdf.close()
 
 
-SERIF = "/usr/share/fonts/truetype/liberation2/LiberationSerif-{}.ttf"  # Times New Roman's metrics, Vietnamese glyphs
+# Liberation Serif: Times New Roman's metrics, Vietnamese glyphs; in its own folder on Debian 12 (fonts-liberation2),
+# in fonts-liberation's on Debian 13
+SERIF_FOLDERS = ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation")
 MIN_SIZE = 6
 
 
@@ -44,8 +46,8 @@ def _font_file(bold: bool, italic: bool) -> str:
     import os
 
     style = {(False, False): "Regular", (True, False): "Bold", (False, True): "Italic", (True, True): "BoldItalic"}
-    path = SERIF.format(style[(bold, italic)])
-    return path if os.path.exists(path) else FONT
+    name = f"LiberationSerif-{style[(bold, italic)]}.ttf"
+    return next((path for folder in SERIF_FOLDERS if os.path.exists(path := os.path.join(folder, name))), FONT)
 
 
 def docx_layout(page, scale: float, width_px: int) -> list[tuple[float, float, str, object, float, int]]:
