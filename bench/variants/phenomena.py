@@ -20,6 +20,13 @@ NEEDS_META: set[str] = set()   # only for generated specs (the edit needs the pl
 SCAN = ("scan", "scan-stamp", "scan-broken-ocr-layer")
 
 
+def layout_phenomenon(name: str, **settings) -> None:
+    """A phenomenon that only changes how the page is laid out (the gold stays as it is)."""
+    def edit(spec, gold, meta, lay, rng):
+        lay.update(settings)
+    PHENOMENA[name] = edit
+
+
 def phenomenon(name: str, needs_meta: bool = False):
     def deco(fn: Edit) -> Edit:
         PHENOMENA[name] = fn
@@ -39,19 +46,9 @@ def _issuer_wrap(spec, gold, meta, lay, rng):
     lay["left_wrap"] = rng.choice([2, 3])
 
 
-@phenomenon("motto-wrap")
-def _motto_wrap(spec, gold, meta, lay, rng):
-    lay["motto_break"] = True
-
-
-@phenomenon("date-wrap")
-def _date_wrap(spec, gold, meta, lay, rng):
-    lay["date_break"] = True
-
-
-@phenomenon("date-own-row")
-def _date_row(spec, gold, meta, lay, rng):
-    lay["date_row"] = True
+layout_phenomenon("motto-wrap", motto_break=True)
+layout_phenomenon("date-wrap", date_break=True)
+layout_phenomenon("date-own-row", date_row=True)
 
 
 @phenomenon("font-liberation")
@@ -64,19 +61,9 @@ def _font_cond(spec, gold, meta, lay, rng):
     lay["font"], lay["size"] = "dejavu-condensed", rng.choice([12, 13, 14])
 
 
-@phenomenon("size-12")
-def _size12(spec, gold, meta, lay, rng):
-    lay["size"] = 12
-
-
-@phenomenon("size-14")
-def _size14(spec, gold, meta, lay, rng):
-    lay["size"] = 14
-
-
-@phenomenon("page-letter")
-def _letter(spec, gold, meta, lay, rng):
-    lay["page"] = "letter"
+layout_phenomenon("size-12", size=12)
+layout_phenomenon("size-14", size=14)
+layout_phenomenon("page-letter", page="letter")
 
 
 @phenomenon("blank-number")
@@ -221,19 +208,9 @@ def _page_numbers(spec, gold, meta, lay, rng):
     lay["page_numbers"] = True
 
 
-@phenomenon("rule-lines")
-def _rules(spec, gold, meta, lay, rng):
-    lay["rules"] = "text"
-
-
-@phenomenon("signature-image")
-def _sig_image(spec, gold, meta, lay, rng):
-    lay["sig_image"] = True
-
-
-@phenomenon("text-nfd")
-def _nfd(spec, gold, meta, lay, rng):
-    lay["nfd"] = True
+layout_phenomenon("rule-lines", rules="text")
+layout_phenomenon("signature-image", sig_image=True)
+layout_phenomenon("text-nfd", nfd=True)
 
 
 @phenomenon("number-forms")

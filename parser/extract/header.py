@@ -14,13 +14,14 @@ NUMBER_LABEL = re.compile(r"^\s*S[ốôóổo]\s*[:;.]?\s*", re.I)
 # the symbol after the serial: /KH-LĐLĐ, /2022/TT-BLĐTBXH, -KH/ĐTN (Party style), /QĐ-TTg
 SYMBOL = re.compile(r"^(?:/\s*\d{4}\s*)?[/-]\s*[A-ZĐ][\w.&]*(?:\s*[/-]\s*[\wĐđ.&]+)*")
 # "Hà Nội, ngày 05 tháng 01 năm 2020"; the comma is sometimes missing, the day or month blank or handwritten
-PLACE = r"(?:^|(?<=\s))(?P<place>[^,\d()]{2,40}?)\s*,?\s*"
+PLACE_NAME = r"(?:^|(?<=\s))(?P<place>[^,\d()]{2,40}?)"
+PLACE = PLACE_NAME + r"\s*,?\s*"
 DATE = r"ngày\s*(?P<day>\d{1,2})?\D{0,6}?\s*tháng\s*(?P<month>\d{1,2})?\D{0,6}?\s*năm\s*(?P<year>\d{4})"
 # what offices print instead, after the place's comma: no `ngày`, a month without its day, digits
 NO_DAY_WORD = r",\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})\s*năm\s*(?P<year>\d{4})"
 NUMERIC = r",\s*(?:ngày\s*)?(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>\d{4})"
-PLACE_DATES = [re.compile(PLACE + DATE, re.I), re.compile(PLACE.replace(r"\s*,?\s*", "") + NO_DAY_WORD, re.I),
-               re.compile(PLACE.replace(r"\s*,?\s*", "") + NUMERIC, re.I)]
+PLACE_DATES = [re.compile(PLACE + DATE, re.I), re.compile(PLACE_NAME + NO_DAY_WORD, re.I),
+               re.compile(PLACE_NAME + NUMERIC, re.I)]
 DATE_ONLY = re.compile(DATE, re.I)
 PLACE_ONLY = re.compile(PLACE + r"(?:ngày\b|,?\s*(?:\d{1,2}\s*)?tháng\b|,\s*(?:ngày\s*)?\d{1,2}\s*[/.-])", re.I)
 TYPE_NAMES = sorted({name.upper(): name for name in doc_types().values()}.items(), key=lambda kv: -len(kv[0]))

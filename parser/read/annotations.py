@@ -39,7 +39,7 @@ class WidgetReader:
             from pdfminer.pdfpage import PDFPage
             from pdfminer.pdfparser import PDFParser
 
-            self._pages = []
+            self._pages = []  # a document pdfminer cannot walk is tried once, not once per page
             self._file = open(self.path, "rb")
             self._pages = list(PDFPage.create_pages(PDFDocument(PDFParser(self._file))))
         return self._pages

@@ -105,7 +105,7 @@ def _read_pdfium(path: str, max_pages: int | None) -> list[Page]:
     return pages
 
 
-def _char_texts(raw, calls: PdfiumCalls, handle: int, textpage, count: int) -> str | list[str]:
+def _char_texts(calls: PdfiumCalls, handle: int, textpage, count: int) -> str | list[str]:
     """Each pdfium character's text, read in one call when that lines up with the character indices.
 
     pdfium stores a character beyond the BMP (a math italic 𝑄) as two characters, its UTF-16 surrogates;
@@ -113,7 +113,7 @@ def _char_texts(raw, calls: PdfiumCalls, handle: int, textpage, count: int) -> s
     is asked for on its own: a pair then becomes one glyph, in the first half's box.
     """
     buf = ctypes.create_string_buffer((count + 1) * 2)
-    written = raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    written = calls.raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
     text = buf.raw[: max(written - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
     if len(text) == count:
         return text
@@ -133,7 +133,6 @@ _FONT_STYLES: dict[tuple[bytes, int], tuple[str, bool, bool]] = {}
 def _page_glyphs(calls: PdfiumCalls, objects: PageObjects, textpage, height: float) -> tuple[list[Glyph], list[Glyph]]:
     """The page's characters as glyphs: (seen, unseen). pdfium makes a text object of each text-showing
     operation, with one font and size, so those are asked for once per object, not per character."""
-    raw = calls.raw
     count = textpage.count_chars()
     glyphs: list[Glyph] = []
     hidden: list[Glyph] = []
@@ -141,7 +140,7 @@ def _page_glyphs(calls: PdfiumCalls, objects: PageObjects, textpage, height: flo
         return glyphs, hidden
     handle = address(textpage.raw)
     unseen = _unseen_test(calls, objects)
-    rect = raw.FS_RECTF()
+    rect = calls.raw.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     rect_at, ox_at, oy_at = ctypes.addressof(rect), ctypes.addressof(origin_x), ctypes.addressof(origin_y)
     namebuf = ctypes.create_string_buffer(128)
@@ -161,7 +160,7 @@ def _page_glyphs(calls: PdfiumCalls, objects: PageObjects, textpage, height: flo
             font = _FONT_STYLES[key] = (name, bold or bool(flags.value & 0x40000), italic or bool(flags.value & 0x40))
         return (calls.font_size(handle, i), *font)
 
-    for i, ch in enumerate(_char_texts(raw, calls, handle, textpage, count)):
+    for i, ch in enumerate(_char_texts(calls, handle, textpage, count)):
         if not ch or ch in "\r\n\x00" or "\ud800" <= ch <= "\udfff":
             continue
         if ch in "\x02\ufffe":  # pdfium reports a hyphen at a line end as U+0002 (U+FFFE in its text)

@@ -106,31 +106,25 @@ def page_objects(calls: PdfiumCalls, page: int, width: float, height: float) -> 
             best_area = area
         return area, left, bottom, right, top
 
-    def walk_form(form: int, level: int) -> None:
-        for k in range(max(calls.count_form_objects(form), 0)):
-            obj = calls.form_object(form, k)
+    def walk(parent: int, level: int) -> None:
+        """The objects of the page (level 0) or of a form XObject inside it, in drawing order."""
+        count, child = (calls.count_objects, calls.page_object) if level == 0 else (calls.count_form_objects, calls.form_object)
+        for k in range(max(count(parent), 0)):
+            obj = child(parent, k)
             if not obj:
                 return
             kind = calls.object_type(obj)
-            if kind == calls.image:
-                image(obj)
+            if kind == calls.text and level == 0:
+                found.order[obj] = k
+                found.invisible[obj] = calls.render_mode(obj) == INVISIBLE
+            elif kind == calls.image:
+                seen = image(obj)
+                if level == 0 and seen is not None and seen[0] >= SCAN_COVER * width * height:
+                    _, left, bottom, right, top = seen
+                    found.scans.append((k, left, height - top, right, height - bottom))
             elif kind == calls.form and level < IMAGE_DEPTH - 1:
-                walk_form(obj, level + 1)
+                walk(obj, level + 1)
 
-    for k in range(max(calls.count_objects(page), 0)):
-        obj = calls.page_object(page, k)
-        if not obj:
-            break
-        kind = calls.object_type(obj)
-        if kind == calls.text:
-            found.order[obj] = k
-            found.invisible[obj] = calls.render_mode(obj) == INVISIBLE
-        elif kind == calls.image:
-            seen = image(obj)
-            if seen is not None and seen[0] >= SCAN_COVER * width * height:
-                _, left, bottom, right, top = seen
-                found.scans.append((k, left, height - top, right, height - bottom))
-        elif kind == calls.form and IMAGE_DEPTH > 1:
-            walk_form(obj, 1)
+    walk(page, 0)
     found.image_cover = min(covered / max(width * height, 1.0), 1.0)
     return found
